@@ -1,0 +1,83 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/openfinance-tui/openfinance/core/app"
+	"github.com/openfinance-tui/openfinance/core/model"
+)
+
+// commands lists every subcommand; each lives in its own file.
+func (e *env) commands() []*cobra.Command {
+	return []*cobra.Command{
+		e.usersCmd(), e.accountsCmd(), e.productsCmd(), e.positionCmd(),
+		e.seedCmd(), e.importCmd(), e.exportCmd(),
+	}
+}
+
+// stepTimeout bounds one command's database work.
+const stepTimeout = 2 * time.Minute
+
+// withApp runs fn with an opened App (the shared one when embedded) and a
+// context with a deadline.
+func (e *env) withApp(cmd *cobra.Command, fn func(ctx context.Context, a *app.App) error) error {
+	ctx, cancel := context.WithTimeout(cmd.Context(), stepTimeout)
+	defer cancel()
+	if e.opts.App != nil {
+		return fn(ctx, e.opts.App)
+	}
+	a, err := app.Open(ctx, app.Config{
+		MongoURI: e.flags.mongoURI,
+		DBName:   e.flags.db,
+		DataDir:  e.flags.dataDir,
+		LogFile:  e.flags.logFile,
+	})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		cctx, ccancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer ccancel()
+		_ = a.Close(cctx)
+	}()
+	return fn(ctx, a)
+}
+
+// user resolves the --user flag. Bound to an identity (SSH), the flag
+// defaults to it and may not name anybody else.
+func (e *env) user(ctx context.Context, a *app.App, flag string) (model.UserRef, error) {
+	if id := e.opts.Identity; id != "" {
+		if flag != "" && flag != id {
+			return model.UserRef{}, bad("this session may only act for user %s, not %s", id, flag)
+		}
+		flag = id
+	}
+	if flag == "" {
+		return model.UserRef{}, bad("--user is required: a user name or id (openfinance users lists them)")
+	}
+	return a.Store.ResolveUser(ctx, flag)
+}
+
+// errUnsupportedHere is returned by commands that make no sense when bound
+// to an SSH identity (import, export, seed).
+var errUnsupportedHere = errors.New("this command is not available over SSH")
+
+func (e *env) localOnly() error {
+	if e.opts.Identity != "" {
+		return badInput{fmt.Errorf("%w", errUnsupportedHere)}
+	}
+	return nil
+}
+
+func addUserFlag(cmd *cobra.Command, p *string) {
+	cmd.Flags().StringVarP(p, "user", "u", "", "user name or id")
+}
+
+func addJSONFlag(cmd *cobra.Command, p *bool) {
+	cmd.Flags().BoolVar(p, "json", false, "print JSON")
+}
