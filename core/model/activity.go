@@ -1,0 +1,148 @@
+package model
+
+import (
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// Transaction is one booked or pending movement on an external account
+// (collection transactions). Amount is signed (negative = money out) in the
+// account's currency; AmountBase, MonthKey and Direction are computed when
+// the document is written (the Computed Pattern), so the insight pipelines
+// can group and sum without computed expressions.
+type Transaction struct {
+	ID                   bson.ObjectID `bson:"_id"`
+	TransactionId        string        `bson:"TransactionId"` //nolint:revive // the bank's own id
+	TransactionBank      string        `bson:"TransactionBank"`
+	BankId               string        `bson:"BankId"`               //nolint:revive
+	TransactionAccountId string        `bson:"TransactionAccountId"` //nolint:revive // the bank's account id
+	AccountRef           bson.ObjectID `bson:"AccountRef"`           // external_accounts _id
+	TransactionUser      UserRef       `bson:"TransactionUser"`
+	BookingDate          time.Time     `bson:"BookingDate"`
+	ValueDate            *time.Time    `bson:"ValueDate,omitempty"`
+	Amount               float64       `bson:"Amount"`
+	Currency             string        `bson:"Currency"`
+	AmountBase           float64       `bson:"AmountBase"`   // signed, in BaseCurrency
+	BaseCurrency         string        `bson:"BaseCurrency"` // USD
+	MonthKey             string        `bson:"MonthKey"`     // YYYY-MM of BookingDate
+	Direction            string        `bson:"Direction"`    // in | out
+	Merchant             string        `bson:"Merchant,omitempty"`
+	Category             string        `bson:"Category"`
+	Description          string        `bson:"Description,omitempty"`
+	Status               string        `bson:"Status"` // Booked | Pending
+	Lineage              *Lineage      `bson:"Lineage,omitempty"`
+	Extra                bson.M        `bson:",inline"`
+}
+
+// Transaction directions and statuses.
+const (
+	DirectionIn   = "in"
+	DirectionOut  = "out"
+	StatusBooked  = "Booked"
+	StatusPending = "Pending"
+)
+
+// MonthKey formats the month a time falls in, as stored in MonthKey.
+func MonthKey(t time.Time) string { return t.UTC().Format("2006-01") }
+
+// Consent statuses, following UK Open Banking; Berlin Group statuses are
+// mapped onto them.
+const (
+	ConsentAwaiting       = "AwaitingAuthorisation"
+	ConsentAuthorised     = "Authorised"
+	ConsentRejected       = "Rejected"
+	ConsentRevoked        = "Revoked"
+	ConsentExpired        = "Expired"
+	ConsentReauthRequired = "ReauthRequired" // tokens no longer refresh: the user must consent again
+)
+
+// Consent records one consent a user gave a bank (collection consents).
+type Consent struct {
+	ID              bson.ObjectID `bson:"_id"`
+	ConsentId       string        `bson:"ConsentId"` //nolint:revive // the bank's consent id
+	BankId          string        `bson:"BankId"`    //nolint:revive
+	Bank            string        `bson:"Bank"`
+	ConsentUser     UserRef       `bson:"ConsentUser"`
+	BankUser        string        `bson:"BankUser,omitempty"` // the login used at the bank
+	Permissions     []string      `bson:"Permissions"`
+	Status          string        `bson:"Status"`
+	TransactionFrom *time.Time    `bson:"TransactionFromDate,omitempty"`
+	TransactionTo   *time.Time    `bson:"TransactionToDate,omitempty"`
+	CreatedAt       time.Time     `bson:"CreatedAt"`
+	GrantedAt       *time.Time    `bson:"GrantedAt,omitempty"`
+	ExpiresAt       time.Time     `bson:"ExpiresAt"`
+	RevokedAt       *time.Time    `bson:"RevokedAt,omitempty"`
+	LastSync        *SyncState    `bson:"LastSync,omitempty"`
+}
+
+// Active reports whether data may be fetched under the consent at now.
+func (c Consent) Active(now time.Time) bool {
+	return c.Status == ConsentAuthorised && now.Before(c.ExpiresAt)
+}
+
+// SyncState is the outcome of a consent's last sync.
+type SyncState struct {
+	At       time.Time      `bson:"At"`
+	State    string         `bson:"State"` // running | ok | failed
+	Error    string         `bson:"Error,omitempty"`
+	Counts   map[string]int `bson:"Counts,omitempty"`
+	Duration time.Duration  `bson:"Duration,omitempty"`
+}
+
+// Audit actions.
+const (
+	AuditConsentGranted  = "consent.granted"
+	AuditConsentRejected = "consent.rejected"
+	AuditConsentRevoked  = "consent.revoked"
+	AuditConsentExpired  = "consent.expired"
+	AuditSyncStarted     = "sync.started"
+	AuditSyncFinished    = "sync.finished"
+	AuditSyncFailed      = "sync.failed"
+	AuditDataErased      = "data.erased"
+)
+
+// AuditEvent is one append-only record of the audit trail (collection
+// audit). It never holds secrets or raw tokens.
+type AuditEvent struct {
+	ID       bson.ObjectID  `bson:"_id"`
+	Time     time.Time      `bson:"Time"`
+	UserId   bson.ObjectID  `bson:"UserId"` //nolint:revive
+	UserName string         `bson:"UserName,omitempty"`
+	Action   string         `bson:"Action"`
+	BankId   string         `bson:"BankId,omitempty"` //nolint:revive
+	Outcome  string         `bson:"Outcome"`          // ok | failed
+	Detail   string         `bson:"Detail,omitempty"`
+	Counts   map[string]int `bson:"Counts,omitempty"`
+}
+
+// Token is a stored bearer token (collection tokens) in the original shape
+// plus what a bank grant needs. Token values are sealed (core/secrets).
+type Token struct {
+	ID          bson.ObjectID `bson:"_id"`
+	UserName    string        `bson:"UserName"`
+	UserId      bson.ObjectID `bson:"UserId,omitempty"` //nolint:revive
+	BearerToken string        `bson:"BearerToken"`      // sealed
+	TokenHash   string        `bson:"TokenHash,omitempty"`
+	TokenDates  TokenDates    `bson:"TokenDates"`
+	TokenType   string        `bson:"TokenType,omitempty"` // api | bank
+	BankId      string        `bson:"BankId,omitempty"`    //nolint:revive
+	ConsentId   string        `bson:"ConsentId,omitempty"` //nolint:revive
+	Scopes      []string      `bson:"Scopes,omitempty"`
+	// RefreshToken is sealed; absent for API tokens.
+	RefreshToken string `bson:"RefreshToken,omitempty"`
+	Extra        bson.M `bson:",inline"`
+}
+
+// TokenDates are the original system's token timestamps plus expiry.
+type TokenDates struct {
+	CreationDate time.Time  `bson:"CreationDate"`
+	LastUseDate  time.Time  `bson:"LastUseDate"`
+	ExpiryDate   *time.Time `bson:"ExpiryDate,omitempty"`
+}
+
+// Token types.
+const (
+	TokenAPI  = "api"
+	TokenBank = "bank"
+)
