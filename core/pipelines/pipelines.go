@@ -113,3 +113,35 @@ func Owners(field string) mongo.Pipeline {
 type OwnerKey struct {
 	Name string `bson:"name"`
 }
+
+// TxKey keys the transaction cube.
+type TxKey struct {
+	Month     string `bson:"m"`
+	Category  string `bson:"c"`
+	Direction string `bson:"d"`
+	Merchant  string `bson:"mer"`
+}
+
+// txCubeKey is the compound key of the transaction cube: every insight over
+// transactions (cash flow, spending by category, top merchants, net worth
+// over time, recurring payments) follows in Go from rows of this key.
+func txCubeKey() bson.D {
+	return bson.D{
+		{Key: "m", Value: "$MonthKey"},
+		{Key: "c", Value: "$Category"},
+		{Key: "d", Value: "$Direction"},
+		{Key: "mer", Value: "$Merchant"},
+	}
+}
+
+// TxAmounts sums a user's signed base-currency amounts (AmountBase, stored
+// when written) per cube key. One scan of the transactions.
+func TxAmounts(owner bson.D) mongo.Pipeline {
+	return mongo.Pipeline{match(owner), group(txCubeKey(), "$sum", "$AmountBase")}
+}
+
+// TxCounts counts a user's transactions per cube key: the second and last
+// scan, needed because FerretDB v1 computes only one accumulator per $group.
+func TxCounts(owner bson.D) mongo.Pipeline {
+	return mongo.Pipeline{match(owner), group(txCubeKey(), "$sum", 1)}
+}

@@ -19,5 +19,7 @@ func All() []Named {
 		{"selected-debt", model.CollProducts, SelectedSum(powner, []bson.ObjectID{bson.NewObjectID()},
 			bson.D{{Key: "ProductType", Value: bson.D{{Key: "$in", Value: model.DebtTypes()}}}}, "ProductAmount")},
 		{"owners", model.CollAccounts, Owners("AccountUser")},
+		{"tx-amounts", model.CollTransactions, TxAmounts(bson.D{{Key: "TransactionUser.UserId", Value: bson.NewObjectID()}})},
+		{"tx-counts", model.CollTransactions, TxCounts(bson.D{{Key: "TransactionUser.UserId", Value: bson.NewObjectID()}})},
 	}
 }
