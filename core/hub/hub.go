@@ -17,6 +17,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/openfinance-tui/openfinance/core/app"
+	"github.com/openfinance-tui/openfinance/core/banks"
 	"github.com/openfinance-tui/openfinance/core/insights"
 	"github.com/openfinance-tui/openfinance/core/model"
 	"github.com/openfinance-tui/openfinance/core/store"
@@ -33,25 +34,35 @@ type Options struct {
 
 // Hub serves one process's users.
 type Hub struct {
-	app  *app.App
-	s    *store.Store
-	now  func() time.Time
-	base string
+	app   *app.App
+	s     *store.Store
+	banks *banks.Directory
+	now   func() time.Time
+	base  string
 
 	mu     sync.Mutex
 	closed bool
 }
 
-// New builds a Hub over an opened App.
-func New(a *app.App, opts Options) *Hub {
+// New builds a Hub over an opened App and the directory of linkable banks.
+func New(a *app.App, dir *banks.Directory, opts Options) *Hub {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
 	if opts.BaseCurrency == "" {
 		opts.BaseCurrency = "USD"
 	}
-	return &Hub{app: a, s: a.Store, now: opts.Now, base: opts.BaseCurrency}
+	return &Hub{app: a, s: a.Store, banks: dir, now: opts.Now, base: opts.BaseCurrency}
 }
+
+// Banks lists the banks that can be linked, in display order.
+func (h *Hub) Banks() []Bank { return h.banks.All() }
+
+// Bank finds a bank by id or name.
+func (h *Hub) Bank(idOrName string) (Bank, error) { return h.banks.Resolve(idOrName) }
+
+// BankName turns a bank id or name into the name stored in the documents.
+func (h *Hub) BankName(idOrName string) string { return h.banks.Name(idOrName) }
 
 // App returns the App the hub runs on.
 func (h *Hub) App() *app.App { return h.app }
@@ -119,12 +130,12 @@ func (h *Hub) SeedIfEmpty(ctx context.Context) (bool, error) {
 
 // Accounts lists a user's accounts, optionally at one bank (id or name).
 func (h *Hub) Accounts(ctx context.Context, u model.UserRef, bank string) ([]model.ExternalAccount, error) {
-	return h.s.Accounts(ctx, u, BankName(bank))
+	return h.s.Accounts(ctx, u, h.BankName(bank))
 }
 
 // Products lists a user's products, optionally at one bank and of one type.
 func (h *Hub) Products(ctx context.Context, u model.UserRef, bank, typ string) ([]model.ExternalProduct, error) {
-	return h.s.Products(ctx, u, BankName(bank), typ)
+	return h.s.Products(ctx, u, h.BankName(bank), typ)
 }
 
 // TxFilter narrows a transaction listing. Empty fields match everything.
@@ -140,7 +151,7 @@ type TxFilter struct {
 func (h *Hub) Transactions(ctx context.Context, u model.UserRef, f TxFilter) ([]model.Transaction, error) {
 	and := bson.A{store.OwnerFilter("TransactionUser", u)}
 	if f.Bank != "" {
-		and = append(and, bson.D{{Key: "TransactionBank", Value: BankName(f.Bank)}})
+		and = append(and, bson.D{{Key: "TransactionBank", Value: h.BankName(f.Bank)}})
 	}
 	if f.Account != "" {
 		and = append(and, bson.D{{Key: "TransactionAccountId", Value: f.Account}})

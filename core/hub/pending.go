@@ -8,27 +8,18 @@ import (
 	"errors"
 	"time"
 
+	"github.com/openfinance-tui/openfinance/core/banks"
 	"github.com/openfinance-tui/openfinance/core/insights"
 	"github.com/openfinance-tui/openfinance/core/model"
 )
 
 var errPending = errors.New("not available in this build yet")
 
-// Bank is a bank the user can link, as the UI shows it.
-type Bank struct {
-	ID, Name     string
-	Style        string // original | ukob | berlingroup
-	Color        string // brand colour, "#RRGGBB"
-	Description  string
-	Currency     string
-	DemoPassword string // published sandbox credentials, shown as a hint
-	NeedsOTP     bool
-	DemoOTP      string
-	Permissions  []string // what the bank understands; all are asked by default
-}
+// Bank is a bank the user can link (the directory entry).
+type Bank = banks.Bank
 
-// Banks lists the banks that can be linked.
-func (h *Hub) Banks() []Bank { return nil }
+// Credentials are what the user types on the bank's login screen.
+type Credentials = banks.Credentials
 
 // Insights returns the user's materialized insights, computing them first
 // when there are none yet.
@@ -58,11 +49,6 @@ type LinkSession struct {
 	Permissions []string
 	ExpiresAt   time.Time
 	HistoryFrom time.Time
-}
-
-// Credentials are what the user types on the bank's login screen.
-type Credentials struct {
-	User, Password, OTP string
 }
 
 // StartLink creates the consent at the bank.

@@ -1,7 +1,6 @@
 package cli
 
-// bankName turns a --bank value (a bank id such as green-bank, or its name)
-// into the name stored in AccountBank/ProductBank.
-func bankName(s string) string {
-	return s
-}
+import "github.com/spf13/cobra"
+
+// bankCmds are the commands about the emulated banks: banks, mockbank serve.
+func (e *env) bankCmds() []*cobra.Command { return nil }

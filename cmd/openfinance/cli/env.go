@@ -12,12 +12,22 @@ import (
 	"github.com/openfinance-tui/openfinance/core/model"
 )
 
-// commands lists every subcommand; each lives in its own file.
+// commands lists every subcommand. Each group lives in its own file and
+// owns its commands: data (this file's neighbours data.go and transfer.go),
+// banks.go (banks, mockbank), linking.go (link, sync, consents, revoke,
+// transactions, insights, audit, erase), serve.go (the SSH server), api.go
+// (the original REST API) and bench.go.
 func (e *env) commands() []*cobra.Command {
-	return []*cobra.Command{
+	cmds := []*cobra.Command{
 		e.usersCmd(), e.accountsCmd(), e.productsCmd(), e.positionCmd(),
 		e.seedCmd(), e.importCmd(), e.exportCmd(),
 	}
+	for _, group := range [][]*cobra.Command{
+		e.bankCmds(), e.linkingCmds(), e.serveCmds(), e.apiCmds(), e.benchCmds(),
+	} {
+		cmds = append(cmds, group...)
+	}
+	return cmds
 }
 
 // stepTimeout bounds one command's database work.

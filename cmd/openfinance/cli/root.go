@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/openfinance-tui/openfinance/core/app"
+	"github.com/openfinance-tui/openfinance/core/hub"
 	"github.com/openfinance-tui/openfinance/core/store"
 	"github.com/openfinance-tui/openfinance/core/transfer"
 )
@@ -36,6 +37,8 @@ type Options struct {
 	Identity string
 	// App, when set, is used instead of opening one per command.
 	App *app.App
+	// Hub, when set (with App), is used instead of starting banks per command.
+	Hub *hub.Hub
 	// Getenv reads the environment (default os.Getenv); the SSH server
 	// passes a function that sees nothing of the server's environment.
 	Getenv func(string) string
