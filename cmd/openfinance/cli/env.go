@@ -34,19 +34,36 @@ func (e *env) commands() []*cobra.Command {
 const stepTimeout = 2 * time.Minute
 
 // withApp runs fn with an opened App (the shared one when embedded) and a
-// context with a deadline.
+// context with a deadline: for commands that do one bounded piece of work.
 func (e *env) withApp(cmd *cobra.Command, fn func(ctx context.Context, a *app.App) error) error {
-	ctx, cancel := context.WithTimeout(cmd.Context(), stepTimeout)
+	return e.openApp(cmd, stepTimeout, fn)
+}
+
+// serveApp is withApp for commands that run until interrupted (the TUI,
+// servers): opening is bounded, fn's context is not.
+func (e *env) serveApp(cmd *cobra.Command, fn func(ctx context.Context, a *app.App) error) error {
+	return e.openApp(cmd, 0, fn)
+}
+
+// openApp opens the App with a bounded context, then runs fn with a context
+// limited by timeout (0 = only by the command's own context).
+func (e *env) openApp(cmd *cobra.Command, timeout time.Duration, fn func(ctx context.Context, a *app.App) error) error {
+	ctx, cancel := cmd.Context(), context.CancelFunc(func() {})
+	if timeout > 0 {
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+	}
 	defer cancel()
 	if e.opts.App != nil {
 		return fn(ctx, e.opts.App)
 	}
-	a, err := app.Open(ctx, app.Config{
+	octx, ocancel := context.WithTimeout(ctx, stepTimeout)
+	a, err := app.Open(octx, app.Config{
 		MongoURI: e.flags.mongoURI,
 		DBName:   e.flags.db,
 		DataDir:  e.flags.dataDir,
 		LogFile:  e.flags.logFile,
 	})
+	ocancel()
 	if err != nil {
 		return err
 	}

@@ -16,15 +16,28 @@ import (
 
 // withHub runs fn with an opened App, the emulated banks started in-process
 // (their consents and tokens kept in the data directory, so a link made by
-// one command is still valid for the next), and a Hub over both. Embedded in
-// a server (Options.Hub set), the server's hub is used.
+// one command is still valid for the next), and a Hub over both; fn's
+// context has a deadline. Embedded in a server (Options.Hub set), the
+// server's hub is used.
 func (e *env) withHub(cmd *cobra.Command, fn func(ctx context.Context, h *hub.Hub) error) error {
+	return e.openHub(cmd, stepTimeout, fn)
+}
+
+// serveHub is withHub for commands that run until interrupted.
+func (e *env) serveHub(cmd *cobra.Command, fn func(ctx context.Context, h *hub.Hub) error) error {
+	return e.openHub(cmd, 0, fn)
+}
+
+func (e *env) openHub(cmd *cobra.Command, timeout time.Duration, fn func(ctx context.Context, h *hub.Hub) error) error {
 	if e.opts.Hub != nil {
-		ctx, cancel := context.WithTimeout(cmd.Context(), stepTimeout)
+		ctx, cancel := cmd.Context(), context.CancelFunc(func() {})
+		if timeout > 0 {
+			ctx, cancel = context.WithTimeout(ctx, timeout)
+		}
 		defer cancel()
 		return fn(ctx, e.opts.Hub)
 	}
-	return e.withApp(cmd, func(ctx context.Context, a *app.App) error {
+	return e.openApp(cmd, timeout, func(ctx context.Context, a *app.App) error {
 		h, stop, err := StartHub(ctx, a, e.opts.Getenv)
 		if err != nil {
 			return err
