@@ -25,17 +25,23 @@ type Insights struct {
 	Recurring    []Recurring   `json:"recurring_payments" bson:"Recurring"`
 	Transactions int           `json:"transaction_count" bson:"TransactionCount"`
 	Months       []string      `json:"months" bson:"Months"` // months with transactions, oldest first
+	// BalanceHistory and DebtHistory are the two sides of NetWorth
+	// (net worth = balance − debt) at the same month ends.
+	BalanceHistory []MonthValue `json:"balance_over_time" bson:"BalanceHistory"`
+	DebtHistory    []MonthValue `json:"debt_over_time" bson:"DebtHistory"`
 }
 
 // Loan is one loan or mortgage with its repayment plan.
 type Loan struct {
+	ID              string       `json:"id" bson:"Id"` // the external_products _id (hex)
 	ProductID       string       `json:"product_id" bson:"ProductId"`
 	Bank            string       `json:"bank" bson:"Bank"`
 	Type            string       `json:"type" bson:"Type"`
 	Currency        string       `json:"currency" bson:"Currency"`
 	Balance         float64      `json:"remaining_balance" bson:"Balance"` // outstanding principal
 	Rate            float64      `json:"interest_rate" bson:"Rate"`        // yearly percent
-	TermMonths      int          `json:"term_months" bson:"TermMonths"`
+	OpeningDate     *time.Time   `json:"opening_date,omitempty" bson:"OpeningDate,omitempty"`
+	TermMonths      int          `json:"term_months" bson:"TermMonths"` // 0 = unknown: no plan
 	RemainingMonths int          `json:"remaining_months" bson:"RemainingMonths"`
 	MonthlyPayment  float64      `json:"monthly_payment" bson:"MonthlyPayment"`
 	MonthlyBase     float64      `json:"monthly_payment_base" bson:"MonthlyBase"` // in the insights currency

@@ -7,6 +7,7 @@ package insights
 import (
 	"context"
 	"sort"
+	"strings"
 
 	"github.com/openfinance-tui/openfinance/core/fx"
 	"github.com/openfinance-tui/openfinance/core/model"
@@ -48,31 +49,41 @@ type DebtLine struct {
 	Amount float64 `json:"amount" bson:"amount"`
 }
 
-// ComputePosition runs the balance and debt pipelines for u and converts
+// ComputePosition runs the balance and loan pipelines for u and converts
 // everything to currency (USD if empty) with the stored rates.
 func ComputePosition(ctx context.Context, s *store.Store, u model.UserRef, currency string) (Position, error) {
-	if currency == "" {
-		currency = "USD"
-	}
+	currency = normCurrency(currency)
 	rates, err := fx.Load(ctx, s)
 	if err != nil {
 		return Position{}, err
 	}
-	bal, err := store.Aggregate[pipelines.GroupRow[pipelines.BalanceKey]](ctx, s, model.CollAccounts,
-		pipelines.Balances(store.OwnerFilter("AccountUser", u)))
+	bal, err := balanceRows(ctx, s, u)
 	if err != nil {
 		return Position{}, err
 	}
-	debt, err := store.Aggregate[pipelines.GroupRow[pipelines.DebtKey]](ctx, s, model.CollProducts,
-		pipelines.Debts(store.OwnerFilter("ProductCustomer", u)))
+	debt, err := loanRows(ctx, s, u)
 	if err != nil {
 		return Position{}, err
 	}
 	return finishPosition(u.UserName, currency, rates, bal, debt)
 }
 
+func balanceRows(ctx context.Context, s *store.Store, u model.UserRef) ([]pipelines.GroupRow[pipelines.BalanceKey], error) {
+	return store.Aggregate[pipelines.GroupRow[pipelines.BalanceKey]](ctx, s, model.CollAccounts,
+		pipelines.Balances(store.OwnerFilter("AccountUser", u)))
+}
+
+func loanRows(ctx context.Context, s *store.Store, u model.UserRef) ([]pipelines.GroupRow[pipelines.LoanKey], error) {
+	return store.Aggregate[pipelines.GroupRow[pipelines.LoanKey]](ctx, s, model.CollProducts,
+		pipelines.Loans(store.OwnerFilter("ProductCustomer", u)))
+}
+
+// finishPosition sums the balance rows and the per-loan rows into the
+// position: totals, by bank, by currency (in the original currency), by
+// account type, debt by bank and product type, and the average interest
+// rate weighted by the outstanding amount in the position's currency.
 func finishPosition(user, currency string, rates fx.Rates,
-	bal []pipelines.GroupRow[pipelines.BalanceKey], debt []pipelines.GroupRow[pipelines.DebtKey],
+	bal []pipelines.GroupRow[pipelines.BalanceKey], debt []pipelines.GroupRow[pipelines.LoanKey],
 ) (Position, error) {
 	p := Position{User: user, Currency: currency}
 	banks := map[string]*BankLine{}
@@ -138,6 +149,13 @@ func lines(m map[string]float64) []AmountLine {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Label < out[j].Label })
 	return out
+}
+
+func normCurrency(c string) string {
+	if c == "" {
+		return "USD"
+	}
+	return strings.ToUpper(c)
 }
 
 func orUSD(c string) string {

@@ -11,8 +11,6 @@ package pipelines
 import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-
-	"github.com/openfinance-tui/openfinance/core/model"
 )
 
 // Named is a pipeline with the collection it runs on, for the subset test.
@@ -59,33 +57,6 @@ func Balances(owner bson.D) mongo.Pipeline {
 	}
 }
 
-// DebtKey keys outstanding debt.
-type DebtKey struct {
-	Bank     string  `bson:"bank"`
-	Currency string  `bson:"currency"`
-	Type     string  `bson:"type"`
-	Rate     float64 `bson:"rate"`
-}
-
-// Debts sums a user's Loan and Mortgage amounts by bank, currency, type and
-// interest rate. Keeping the rate in the key lets Go compute the
-// amount-weighted average rate (Σ rate×amount / Σ amount) exactly, without
-// a second accumulator or a computed expression.
-func Debts(owner bson.D) mongo.Pipeline {
-	return mongo.Pipeline{
-		match(bson.D{{Key: "$and", Value: bson.A{
-			owner,
-			bson.D{{Key: "ProductType", Value: bson.D{{Key: "$in", Value: model.DebtTypes()}}}},
-		}}}),
-		group(bson.D{
-			{Key: "bank", Value: "$ProductBank"},
-			{Key: "currency", Value: "$ProductCurrency"},
-			{Key: "type", Value: "$ProductType"},
-			{Key: "rate", Value: "$ProductInterestRate"},
-		}, "$sum", "$ProductAmount"),
-	}
-}
-
 // SelectedSum sums field over the documents of a user whose _id is in ids;
 // the original API's calculate-total-balance/-debt endpoints.
 func SelectedSum(owner bson.D, ids []bson.ObjectID, extra bson.D, field string) mongo.Pipeline {
@@ -112,36 +83,4 @@ func Owners(field string) mongo.Pipeline {
 // OwnerKey keys Owners rows.
 type OwnerKey struct {
 	Name string `bson:"name"`
-}
-
-// TxKey keys the transaction cube.
-type TxKey struct {
-	Month     string `bson:"m"`
-	Category  string `bson:"c"`
-	Direction string `bson:"d"`
-	Merchant  string `bson:"mer"`
-}
-
-// txCubeKey is the compound key of the transaction cube: every insight over
-// transactions (cash flow, spending by category, top merchants, net worth
-// over time, recurring payments) follows in Go from rows of this key.
-func txCubeKey() bson.D {
-	return bson.D{
-		{Key: "m", Value: "$MonthKey"},
-		{Key: "c", Value: "$Category"},
-		{Key: "d", Value: "$Direction"},
-		{Key: "mer", Value: "$Merchant"},
-	}
-}
-
-// TxAmounts sums a user's signed base-currency amounts (AmountBase, stored
-// when written) per cube key. One scan of the transactions.
-func TxAmounts(owner bson.D) mongo.Pipeline {
-	return mongo.Pipeline{match(owner), group(txCubeKey(), "$sum", "$AmountBase")}
-}
-
-// TxCounts counts a user's transactions per cube key: the second and last
-// scan, needed because FerretDB v1 computes only one accumulator per $group.
-func TxCounts(owner bson.D) mongo.Pipeline {
-	return mongo.Pipeline{match(owner), group(txCubeKey(), "$sum", 1)}
 }

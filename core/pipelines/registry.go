@@ -14,7 +14,7 @@ func All() []Named {
 	powner := bson.D{{Key: "ProductCustomer.UserId", Value: bson.NewObjectID()}}
 	return []Named{
 		{"balances", model.CollAccounts, Balances(owner)},
-		{"debts", model.CollProducts, Debts(powner)},
+		{"loans", model.CollProducts, Loans(powner)},
 		{"selected-balance", model.CollAccounts, SelectedSum(owner, []bson.ObjectID{bson.NewObjectID()}, nil, "AccountBalance")},
 		{"selected-debt", model.CollProducts, SelectedSum(powner, []bson.ObjectID{bson.NewObjectID()},
 			bson.D{{Key: "ProductType", Value: bson.D{{Key: "$in", Value: model.DebtTypes()}}}}, "ProductAmount")},
