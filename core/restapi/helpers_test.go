@@ -262,7 +262,9 @@ func sum(docs []map[string]any, field string, filter func(map[string]any) bool) 
 	return s
 }
 
-func isDebt(d map[string]any) bool { return d["ProductType"] == "Loan" || d["ProductType"] == "Mortgage" }
+func isDebt(d map[string]any) bool {
+	return d["ProductType"] == "Loan" || d["ProductType"] == "Mortgage"
+}
 
 func near(a, b float64) bool { return (a-b)*(a-b) < 1e-6 }
 
