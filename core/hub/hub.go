@@ -9,14 +9,17 @@ package hub
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"time"
 
+	"charm.land/log/v2"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/openfinance-tui/openfinance/core/app"
+	"github.com/openfinance-tui/openfinance/core/bankapi"
 	"github.com/openfinance-tui/openfinance/core/banks"
 	"github.com/openfinance-tui/openfinance/core/insights"
 	"github.com/openfinance-tui/openfinance/core/model"
@@ -30,18 +33,25 @@ type Options struct {
 	Now func() time.Time
 	// BaseCurrency of insights; default USD.
 	BaseCurrency string
+	// BankPolicy bounds every call to a bank (deadlines, retries, backoff);
+	// zero fields take bankapi's defaults.
+	BankPolicy bankapi.Policy
+	// SyncParallel bounds how many banks sync at once; default 4.
+	SyncParallel int
 }
 
 // Hub serves one process's users.
 type Hub struct {
-	app   *app.App
-	s     *store.Store
-	banks *banks.Directory
-	now   func() time.Time
-	base  string
+	app      *app.App
+	s        *store.Store
+	banks    *banks.Directory
+	now      func() time.Time
+	base     string
+	policy   bankapi.Policy
+	parallel int
 
-	mu     sync.Mutex
-	closed bool
+	mu        sync.Mutex
+	userLocks map[string]chan struct{} // one slot per user: see lockUser
 }
 
 // New builds a Hub over an opened App and the directory of linkable banks.
@@ -52,7 +62,11 @@ func New(a *app.App, dir *banks.Directory, opts Options) *Hub {
 	if opts.BaseCurrency == "" {
 		opts.BaseCurrency = "USD"
 	}
-	return &Hub{app: a, s: a.Store, banks: dir, now: opts.Now, base: opts.BaseCurrency}
+	if a.Log == nil {
+		a.Log = log.New(io.Discard)
+	}
+	return &Hub{app: a, s: a.Store, banks: dir, now: opts.Now, base: opts.BaseCurrency,
+		policy: opts.BankPolicy, parallel: opts.SyncParallel}
 }
 
 // Banks lists the banks that can be linked, in display order.

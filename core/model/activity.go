@@ -114,7 +114,23 @@ type AuditEvent struct {
 	Outcome  string         `bson:"Outcome"`          // ok | failed
 	Detail   string         `bson:"Detail,omitempty"`
 	Counts   map[string]int `bson:"Counts,omitempty"`
+	// Subject replaces UserId and UserName on records that must carry no
+	// personal data (data.erased): a keyed hash of the user id.
+	Subject string `bson:"Subject,omitempty"`
 }
+
+// Audit outcomes.
+const (
+	OutcomeOK     = "ok"
+	OutcomeFailed = "failed"
+)
+
+// Sync states recorded in SyncState.State.
+const (
+	SyncRunning = "running"
+	SyncOK      = "ok"
+	SyncFailed  = "failed"
+)
 
 // Token is a stored bearer token (collection tokens) in the original shape
 // plus what a bank grant needs. Token values are sealed (core/secrets).

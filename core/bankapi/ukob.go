@@ -1,0 +1,407 @@
+package bankapi
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/openfinance-tui/openfinance/core/model"
+)
+
+// ukob speaks UK Open Banking Account and Transaction API v3.1 (Albion
+// Bank): {Data, Links, Meta} envelopes, string amounts with a
+// CreditDebitIndicator, Links.Next paging. Loan and mortgage accounts
+// become products.
+type ukob struct{}
+
+const ukobPath = "/open-banking/v3.1/aisp"
+
+// ukobEnvelope is every UK answer: Data is mapped by the caller.
+type ukobEnvelope struct {
+	Data  map[string]any `json:"Data"`
+	Links struct {
+		Self string `json:"Self"`
+		Next string `json:"Next"`
+	} `json:"Links"`
+	Meta struct {
+		TotalPages int `json:"TotalPages"`
+	} `json:"Meta"`
+}
+
+func (ukob) CreateConsent(ctx context.Context, c *Client, r ConsentRequest) (ConsentInfo, error) {
+	body, _ := json.Marshal(map[string]any{
+		"Data": map[string]any{
+			"Permissions":             r.Permissions,
+			"ExpirationDateTime":      r.Expires.UTC().Format(time.RFC3339),
+			"TransactionFromDateTime": r.From.UTC().Format(time.RFC3339),
+			"TransactionToDateTime":   r.To.UTC().Format(time.RFC3339),
+		},
+		"Risk": map[string]any{},
+	})
+	data, status, err := c.clientCall(ctx, "consent", http.MethodPost, c.Meta.ConsentEndpoint, "application/json", body)
+	if err != nil {
+		return ConsentInfo{}, err
+	}
+	if status != http.StatusCreated && status != http.StatusOK {
+		return ConsentInfo{}, &CallError{Bank: c.Bank.Name, Resource: "consent", Status: status, Err: bankMessage(data)}
+	}
+	return parseUKOBConsent(c.Bank.Name, data)
+}
+
+func parseUKOBConsent(bank string, data []byte) (ConsentInfo, error) {
+	var env struct {
+		Data originalConsent `json:"Data"`
+	}
+	if err := json.Unmarshal(data, &env); err != nil {
+		return ConsentInfo{}, &DecodeError{Bank: bank, Resource: "consent", Err: err}
+	}
+	return env.Data.info(bank)
+}
+
+func (ukob) DeleteConsent(ctx context.Context, c *Client, id string) error {
+	return deleteConsent(ctx, c, id)
+}
+
+func (ukob) Fetch(ctx context.Context, k *Conn, sc Scope, sink Sink) error {
+	if !sc.canAccounts() {
+		return nil
+	}
+	root := strings.TrimSuffix(sc.Bank.BaseURL, "/") + ukobPath
+	var rawAccs []*fields
+	err := ukobWalk(ctx, k, "accounts", root+"/accounts", func(env ukobEnvelope, _ int) error {
+		d := &fields{m: env.Data}
+		rawAccs = append(rawAccs, d.objs("Account")...)
+		if d.err != nil {
+			return &DecodeError{Bank: sc.Bank.Name, Resource: "accounts", Err: d.err}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	var accs []model.ExternalAccount
+	var ps []model.ExternalProduct
+	for i, raw := range rawAccs {
+		id, _ := raw.m["AccountId"].(string)
+		sub, _ := raw.m["AccountSubType"].(string)
+		isLoan := sub == model.ProductLoan || sub == model.ProductMortgage
+		if isLoan && !sc.canProducts() {
+			continue // a loan account is a product, and products were not shared
+		}
+		var bal []*fields
+		if sc.canBalances() && id != "" {
+			var env ukobEnvelope
+			if err := k.GetJSON(ctx, Call{Resource: "balances of account " + id, URL: root + "/accounts/" + url.PathEscape(id) + "/balances"}, &env); err != nil {
+				return err
+			}
+			d := &fields{m: env.Data}
+			bal = d.objs("Balance")
+			if d.err != nil {
+				return &DecodeError{Bank: sc.Bank.Name, Resource: "balances of account " + id, Err: d.err}
+			}
+			sink.Progress("balances", i+1, len(rawAccs), i+1, false)
+		}
+		if !isLoan {
+			a, err := MapUKOBAccount(sc, raw.m, bal)
+			if err != nil {
+				return &DecodeError{Bank: sc.Bank.Name, Resource: "accounts", Err: err}
+			}
+			accs = append(accs, a)
+			continue
+		}
+		var env ukobEnvelope
+		if err := k.GetJSON(ctx, Call{Resource: "product of account " + id, URL: root + "/accounts/" + url.PathEscape(id) + "/product"}, &env); err != nil {
+			return err
+		}
+		d := &fields{m: env.Data}
+		prods := d.objs("Product")
+		if d.err != nil {
+			return &DecodeError{Bank: sc.Bank.Name, Resource: "product of account " + id, Err: d.err}
+		}
+		p, err := MapUKOBLoan(sc, raw.m, bal, prods)
+		if err != nil {
+			return &DecodeError{Bank: sc.Bank.Name, Resource: "product of account " + id, Err: err}
+		}
+		ps = append(ps, p)
+	}
+	if err := sink.Accounts(ctx, accs); err != nil {
+		return err
+	}
+	sink.Progress("accounts", 1, 1, len(accs), true)
+	if sc.canProducts() {
+		if err := sink.Products(ctx, ps); err != nil {
+			return err
+		}
+		sink.Progress("products", 1, 1, len(ps), true)
+	}
+	if !sc.canTransactions() {
+		return nil
+	}
+	count := 0
+	for i, a := range accs {
+		q := url.Values{}
+		if !sc.From.IsZero() {
+			q.Set("fromBookingDateTime", sc.From.UTC().Format(time.RFC3339))
+		}
+		if !sc.To.IsZero() {
+			q.Set("toBookingDateTime", sc.To.UTC().Format(time.RFC3339))
+		}
+		q.Set("page", "1")
+		res := "transactions of account " + a.AccountId
+		first := root + "/accounts/" + url.PathEscape(a.AccountId) + "/transactions?" + q.Encode()
+		err := ukobWalk(ctx, k, res, first, func(env ukobEnvelope, n int) error {
+			d := &fields{m: env.Data}
+			raws := d.objs("Transaction")
+			if d.err != nil {
+				return &DecodeError{Bank: sc.Bank.Name, Resource: res, Err: d.err}
+			}
+			txs := make([]model.Transaction, 0, len(raws))
+			for _, r := range raws {
+				t, err := MapUKOBTransaction(sc, a.AccountId, r.m)
+				if err != nil {
+					return &DecodeError{Bank: sc.Bank.Name, Resource: res, Err: err}
+				}
+				txs = append(txs, t)
+			}
+			count += len(txs)
+			if err := sink.Transactions(ctx, a, Page{N: n, Total: env.Meta.TotalPages, Last: env.Links.Next == ""}, txs); err != nil {
+				return err
+			}
+			sink.Progress("transactions", i, len(accs), count, false)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	sink.Progress("transactions", len(accs), len(accs), count, true)
+	return nil
+}
+
+// ukobWalk follows Links.Next from first, one page at a time.
+func ukobWalk(ctx context.Context, k *Conn, resource, first string, fn func(ukobEnvelope, int) error) error {
+	next := first
+	for n := 1; next != ""; n++ {
+		var env ukobEnvelope
+		if err := k.GetJSON(ctx, Call{Resource: resource, Page: n, URL: next}, &env); err != nil {
+			return err
+		}
+		if err := checkPage(n, env.Meta.TotalPages, resource); err != nil {
+			return &DecodeError{Bank: k.Bank(), Resource: resource, Err: err}
+		}
+		if err := fn(env, n); err != nil {
+			return err
+		}
+		if env.Links.Next == next {
+			return &DecodeError{Bank: k.Bank(), Resource: resource, Err: fmt.Errorf("page %d links to itself", n)}
+		}
+		next = env.Links.Next
+	}
+	return nil
+}
+
+// ukobBalance picks the booked balance (else the available one) and signs it.
+func ukobBalance(bal []*fields) (amount float64, currency string, extra map[string]float64, ok bool) {
+	var pick *fields
+	extra = map[string]float64{}
+	for _, b := range bal {
+		typ, _ := b.m["Type"].(string)
+		if pick == nil || typ == "InterimBooked" || typ == "ClosingBooked" {
+			pick = b
+		}
+		if typ == "InterimAvailable" {
+			cp := &fields{m: map[string]any{"Amount": b.m["Amount"], "CreditDebitIndicator": b.m["CreditDebitIndicator"]}}
+			if v, _, okA := cp.money("Amount"); okA {
+				extra["AvailableBalance"] = signed(v, cp.str("CreditDebitIndicator"))
+			}
+		}
+	}
+	if pick == nil {
+		return 0, "", extra, false
+	}
+	v, cur, okA := pick.money("Amount")
+	if !okA || pick.err != nil {
+		return 0, "", extra, false
+	}
+	return signed(v, pick.str("CreditDebitIndicator")), cur, extra, true
+}
+
+func signed(v float64, indicator string) float64 {
+	if strings.EqualFold(indicator, "Debit") {
+		return -v
+	}
+	return v
+}
+
+// MapUKOBAccount maps a current or savings account with its balances.
+func MapUKOBAccount(sc Scope, raw map[string]any, bal []*fields) (model.ExternalAccount, error) {
+	f := &fields{m: raw}
+	id := f.str("AccountId")
+	if id == "" {
+		return model.ExternalAccount{}, fmt.Errorf("an account has no AccountId")
+	}
+	a := sc.newAccount(id)
+	a.AccountStatus = f.str("Status")
+	a.AccountCurrency = f.str("Currency")
+	if a.AccountCurrency == "" {
+		a.AccountCurrency = sc.Bank.Currency
+	}
+	ukType := f.str("AccountType")
+	sub := f.str("AccountSubType")
+	a.AccountType = ukAccountType(sub)
+	if d := f.date("OpeningDate"); !d.IsZero() {
+		a.AccountDate = &model.OpeningDate{OpeningDate: d}
+	}
+	if f.err != nil {
+		return model.ExternalAccount{}, fmt.Errorf("account %s: %w", id, f.err)
+	}
+	v, _, extra, ok := ukobBalance(bal)
+	if ok {
+		a.AccountBalance = v
+	}
+	a.Extra = f.rest(accountFields)
+	putExtra(&a.Extra, "AccountSubType", sub)
+	putExtra(&a.Extra, "UKAccountType", ukType)
+	if av, ok := extra["AvailableBalance"]; ok {
+		putExtra(&a.Extra, "AvailableBalance", av)
+	}
+	return a, nil
+}
+
+func ukAccountType(sub string) string {
+	switch sub {
+	case "CurrentAccount":
+		return "Checking"
+	case "Savings":
+		return "Savings"
+	}
+	return sub
+}
+
+// MapUKOBLoan maps a Loan or Mortgage account, its balance (the
+// outstanding principal) and its product (rate, terms) to a product.
+func MapUKOBLoan(sc Scope, raw map[string]any, bal []*fields, prods []*fields) (model.ExternalProduct, error) {
+	f := &fields{m: raw}
+	id := f.str("AccountId")
+	if id == "" {
+		return model.ExternalProduct{}, fmt.Errorf("an account has no AccountId")
+	}
+	p := sc.newProduct(id)
+	p.ProductStatus = f.str("Status")
+	p.ProductCurrency = f.str("Currency")
+	if p.ProductCurrency == "" {
+		p.ProductCurrency = sc.Bank.Currency
+	}
+	p.ProductType = f.str("AccountSubType")
+	ukType := f.str("AccountType")
+	opened := f.date("OpeningDate")
+	if v, _, _, ok := ukobBalance(bal); ok {
+		p.ProductAmount = -v // a Debit balance is money owed
+		if p.ProductAmount < 0 {
+			p.ProductAmount = -p.ProductAmount
+		}
+	}
+	p.Extra = f.rest(productFields)
+	putExtra(&p.Extra, "UKAccountType", ukType)
+	if len(prods) > 0 {
+		x := prods[0]
+		delete(x.m, "AccountId")
+		putExtra(&p.Extra, "UKProductId", x.str("ProductId"))
+		putExtra(&p.Extra, "ProductName", x.str("ProductName"))
+		putExtra(&p.Extra, "UKProductType", x.str("ProductType"))
+		other := x.obj("OtherProductType")
+		if name := other.str("Name"); name != "" {
+			p.ProductType = name
+		}
+		putExtra(&p.Extra, "ProductDescription", other.str("Description"))
+		li := other.obj("LoanInterest")
+		for _, set := range li.objs("LoanInterestTierBandSet") {
+			for _, band := range set.objs("TierBand") {
+				if r, _, ok := band.money("LoanProviderInterestRate"); ok && p.ProductInterestRate == 0 {
+					p.ProductInterestRate = r
+				}
+			}
+		}
+		terms := x.obj("LoanTerms")
+		if d := terms.date("StartDate"); !d.IsZero() {
+			opened = d
+		}
+		months := terms.count("TermMonths")
+		if orig, cur, ok := terms.money("OriginalAmount"); ok {
+			putExtra(&p.Extra, "OriginalAmount", orig)
+			if p.ProductCurrency == "" {
+				p.ProductCurrency = cur
+			}
+		}
+		p.LoanCollateral = terms.str("Collateral")
+		addr := terms.str("PropertyAddress")
+		pv, _, hasPV := terms.money("PropertyValue")
+		if p.ProductType == model.ProductMortgage {
+			p.AmortizationPeriod = months / 12
+			if addr != "" || hasPV {
+				p.PropertyDetails = &model.PropertyDetails{Address: addr, PropertyValue: pv}
+			}
+		} else {
+			p.RepaymentPeriod = months
+		}
+		putExtra(&p.Extra, "TermMonths", months)
+		if x.err != nil {
+			return model.ExternalProduct{}, fmt.Errorf("product of account %s: %w", id, x.err)
+		}
+	}
+	if f.err != nil {
+		return model.ExternalProduct{}, fmt.Errorf("account %s: %w", id, f.err)
+	}
+	if !opened.IsZero() {
+		p.ProductDate = &model.OpeningDate{OpeningDate: opened}
+	}
+	return p, nil
+}
+
+// MapUKOBTransaction maps a UK transaction: positive amount plus indicator
+// becomes a signed amount; reference and merchant code kept in Extra.
+func MapUKOBTransaction(sc Scope, accountID string, raw map[string]any) (model.Transaction, error) {
+	f := &fields{m: raw}
+	delete(f.m, "AccountId")
+	id := f.str("TransactionId")
+	amt, cur, _ := f.money("Amount")
+	amt = signed(amt, f.str("CreditDebitIndicator"))
+	status := f.str("Status")
+	booked := f.date("BookingDateTime")
+	value := f.date("ValueDateTime")
+	info := f.str("TransactionInformation")
+	md := f.obj("MerchantDetails")
+	merchant := md.str("MerchantName")
+	mcc := md.str("MerchantCategoryCode")
+	code := f.obj("ProprietaryBankTransactionCode")
+	category := code.str("Code")
+	issuer := code.str("Issuer")
+	ref := f.str("TransactionReference")
+	if f.err != nil {
+		return model.Transaction{}, fmt.Errorf("transaction %s: %w", id, f.err)
+	}
+	if booked.IsZero() && strings.EqualFold(status, model.StatusPending) {
+		booked = value
+	}
+	t, err := sc.newTx(accountID, id, booked, amt, cur, category, "transactions")
+	if err != nil {
+		return model.Transaction{}, err
+	}
+	if !value.IsZero() {
+		t.ValueDate = &value
+	}
+	t.Merchant, t.Description, t.Status = merchant, info, txStatus(status)
+	extra := f.rest(txFields)
+	for k, v := range t.Extra {
+		putExtra(&extra, k, v)
+	}
+	putExtra(&extra, "TransactionReference", ref)
+	putExtra(&extra, "MerchantCategoryCode", mcc)
+	putExtra(&extra, "TransactionCodeIssuer", issuer)
+	t.Extra = extra
+	return t, nil
+}
