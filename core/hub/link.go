@@ -74,7 +74,7 @@ func (ls *LinkSession) Describe() []string {
 func (h *Hub) StartLink(ctx context.Context, u model.UserRef, req LinkRequest) (*LinkSession, error) {
 	b, err := h.banks.Resolve(req.BankID)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrBadRequest, err)
+		return nil, reqErr(ErrBadRequest, err)
 	}
 	if u.UserId.IsZero() {
 		return nil, fmt.Errorf("user %s has no id in the users collection and cannot link a bank", u.UserName)
@@ -85,7 +85,7 @@ func (h *Hub) StartLink(ctx context.Context, u model.UserRef, req LinkRequest) (
 	}
 	for _, p := range perms {
 		if len(b.Permissions) > 0 && !slices.Contains(b.Permissions, p) {
-			return nil, fmt.Errorf("%w: %s does not offer the permission %s (it offers %s)", ErrBadRequest, b.Name, p, strings.Join(b.Permissions, ", "))
+			return nil, reqErr(ErrBadRequest, fmt.Errorf("%s does not offer the permission %s (it offers %s)", b.Name, p, strings.Join(b.Permissions, ", ")))
 		}
 	}
 	valid := req.ValidFor
@@ -93,7 +93,7 @@ func (h *Hub) StartLink(ctx context.Context, u model.UserRef, req LinkRequest) (
 		valid = DefaultValidFor
 	}
 	if valid < 0 || valid > 365*24*time.Hour {
-		return nil, fmt.Errorf("%w: a consent lasts from 1 day to 365 days, not %s", ErrBadRequest, valid)
+		return nil, reqErr(ErrBadRequest, fmt.Errorf("a consent lasts from 1 day to 365 days, not %s", valid))
 	}
 	now := h.now().UTC()
 	from := req.HistoryFrom
@@ -101,7 +101,7 @@ func (h *Hub) StartLink(ctx context.Context, u model.UserRef, req LinkRequest) (
 		from = now.AddDate(0, -DefaultHistoryMonths, 0)
 	}
 	if from.After(now) {
-		return nil, fmt.Errorf("%w: the history to share cannot start in the future", ErrBadRequest)
+		return nil, reqErr(ErrBadRequest, fmt.Errorf("the history to share cannot start in the future"))
 	}
 	cl, err := bankapi.Discover(ctx, b, h.policy)
 	if err != nil {
@@ -247,3 +247,13 @@ func live(status string) bool {
 	}
 	return false
 }
+
+// requestError is an error in what the caller asked for: it reads as its
+// own sentence and is also one of the sentinel kinds (ErrBadRequest,
+// ErrNotLinked) for errors.Is.
+type requestError struct{ kind, err error }
+
+func (e requestError) Error() string   { return e.err.Error() }
+func (e requestError) Unwrap() []error { return []error{e.kind, e.err} }
+
+func reqErr(kind, err error) error { return requestError{kind: kind, err: err} }

@@ -45,7 +45,7 @@ func (h *Hub) Revoke(ctx context.Context, u model.UserRef, bankID string) (map[s
 func (h *Hub) RevokeDetail(ctx context.Context, u model.UserRef, bankID string) (RevokeResult, error) {
 	b, err := h.banks.Resolve(bankID)
 	if err != nil {
-		return RevokeResult{}, fmt.Errorf("%w: %w", ErrBadRequest, err)
+		return RevokeResult{}, reqErr(ErrBadRequest, err)
 	}
 	unlock, err := h.lockUser(ctx, u)
 	if err != nil {
@@ -69,7 +69,7 @@ func (h *Hub) RevokeDetail(ctx context.Context, u model.UserRef, bankID string) 
 		res.Consents++
 	}
 	if res.Consents == 0 {
-		return RevokeResult{}, fmt.Errorf("%w: %s has no consent at %s to revoke", ErrNotLinked, u.UserName, b.Name)
+		return RevokeResult{}, reqErr(ErrNotLinked, fmt.Errorf("%s has no consent at %s to revoke", u.UserName, b.Name))
 	}
 	res.BankNotice = strings.Join(notes, "; ")
 	res.Erased, err = h.s.DeleteBankData(ctx, u, b.ID, b.Name)

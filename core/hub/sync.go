@@ -106,14 +106,14 @@ func (h *Hub) targets(ctx context.Context, u model.UserRef, bankID string) ([]ba
 	if bankID != "" {
 		b, err := h.banks.Resolve(bankID)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrBadRequest, err)
+			return nil, reqErr(ErrBadRequest, err)
 		}
 		for _, l := range linked {
 			if l.Bank.ID == b.ID {
 				return []banksync.Target{{Bank: l.Bank, Consent: l.Consent}}, nil
 			}
 		}
-		return nil, fmt.Errorf("%w: %s has not linked %s yet", ErrNotLinked, u.UserName, b.Name)
+		return nil, reqErr(ErrNotLinked, fmt.Errorf("%s has not linked %s yet", u.UserName, b.Name))
 	}
 	var out []banksync.Target
 	for _, l := range linked {
