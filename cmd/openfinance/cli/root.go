@@ -146,6 +146,7 @@ func (e *env) rootCmd() *cobra.Command {
 	for _, add := range e.commands() {
 		root.AddCommand(add)
 	}
+	e.addTUI(root) // no subcommand: the TUI (tui.go)
 	return root
 }
 

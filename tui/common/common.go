@@ -1,0 +1,83 @@
+// Package common is what every part of one TUI program shares: the hub, the
+// signed-in user, the size, styles, key map and logger (Common), the small
+// interface every pane implements (Component), and the messages that travel
+// between parts. One Common is built per program, never shared between
+// programs, so an SSH server can run many at once.
+package common
+
+import (
+	"context"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/log/v2"
+
+	"github.com/openfinance-tui/openfinance/core/hub"
+	"github.com/openfinance-tui/openfinance/core/model"
+	"github.com/openfinance-tui/openfinance/tui/keys"
+	"github.com/openfinance-tui/openfinance/tui/styles"
+)
+
+// Common is the per-program context every component embeds a pointer to.
+type Common struct {
+	// Ctx lives as long as the program (an SSH session's context).
+	Ctx context.Context
+	Hub *hub.Hub
+	// User is the signed-in user; zero until the picker chose one.
+	User   model.UserRef
+	Styles *styles.Styles
+	Keys   *keys.KeyMap
+	Log    *log.Logger
+	// Timeout bounds one database or bank call made for the UI.
+	Timeout time.Duration
+	// SyncTimeout bounds a whole sync (many bank calls and pipelines).
+	SyncTimeout time.Duration
+}
+
+// Now is the hub's clock, so tests freeze the whole UI with one option.
+func (c *Common) Now() time.Time { return c.Hub.Now() }
+
+// BankColor returns the brand colour of a bank by name or id ("" if unknown).
+func (c *Common) BankColor(nameOrID string) string {
+	if b, err := c.Hub.Bank(nameOrID); err == nil {
+		return b.Color
+	}
+	return ""
+}
+
+// Badge renders a bank's name on its brand colour.
+func (c *Common) Badge(nameOrID string) string {
+	name := nameOrID
+	if b, err := c.Hub.Bank(nameOrID); err == nil {
+		name = b.Name
+	}
+	return c.Styles.Badge(name, c.BankColor(nameOrID))
+}
+
+// Component is what the root model routes to: the Elm triple plus sizing
+// and key help. Panes, the picker, the welcome screen and the wizard all
+// implement it, so the root treats them alike.
+type Component interface {
+	help.KeyMap
+	// Init starts the component's first loads.
+	Init() tea.Cmd
+	// Update handles a message meant for this component.
+	Update(msg tea.Msg) tea.Cmd
+	// View renders the component in exactly the size last given.
+	View() string
+	// SetSize gives the component its width and height in cells.
+	SetSize(width, height int)
+}
+
+// Capturer is implemented by components that sometimes own the keyboard
+// (a text input has focus): the root then leaves q, digits and tab to them.
+type Capturer interface {
+	Capturing() bool
+}
+
+// Pane is a dashboard pane: a Component with a title for the tab bar.
+type Pane interface {
+	Component
+	Title() string
+}
