@@ -137,5 +137,5 @@ func isDark(hex string) bool {
 		return h(hex[i])*16 + h(hex[i+1])
 	}
 	r, g, b := v(1), v(3), v(5)
-	return (299*r + 587*g + 114*b) / 1000 < 150
+	return (299*r+587*g+114*b)/1000 < 150
 }

@@ -17,7 +17,7 @@ type form struct {
 	c      *common.Common
 	labels []string
 	inputs []textinput.Model
-	cur int
+	cur    int
 	err    string
 }
 

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-		"charm.land/lipgloss/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/openfinance-tui/openfinance/core/banks"
 	"github.com/openfinance-tui/openfinance/tui/common"

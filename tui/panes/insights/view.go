@@ -78,7 +78,9 @@ func (p *Pane) categoryBars(w int) string {
 			rows = append(rows, c)
 		}
 	}
-	sort.Slice(rows, func(i, j int) bool { return rows[i].Amount > rows[j].Amount || rows[i].Amount == rows[j].Amount && rows[i].Category < rows[j].Category })
+	sort.Slice(rows, func(i, j int) bool {
+		return rows[i].Amount > rows[j].Amount || rows[i].Amount == rows[j].Amount && rows[i].Category < rows[j].Category
+	})
 	if len(rows) == 0 {
 		return p.c.Styles.Muted.Render("No spending this month.")
 	}

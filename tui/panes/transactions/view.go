@@ -146,4 +146,3 @@ func (p *Pane) detailView() string {
 	b.WriteString("\n" + st.Muted.Render("esc back to the list"))
 	return common.Frame(b.String(), p.w, p.h)
 }
-
