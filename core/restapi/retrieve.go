@@ -11,6 +11,7 @@ import (
 	"github.com/openfinance-tui/openfinance/core/banks"
 	"github.com/openfinance-tui/openfinance/core/hub"
 	"github.com/openfinance-tui/openfinance/core/model"
+	banksync "github.com/openfinance-tui/openfinance/core/sync"
 )
 
 // handleRetrieve pulls the user's data from a bank through the consent the
@@ -59,42 +60,23 @@ func (s *Server) handleRetrieve(k docKind) func(http.ResponseWriter, *http.Reque
 
 // pull syncs the user's consent at bank and picks the id to answer with.
 func (s *Server) pull(ctx context.Context, k docKind, u model.UserRef, bank hub.Bank) (string, []string, error) {
-	consents, err := s.hub.Consents(ctx, u)
+	linked, err := s.hub.Linked(ctx, u)
 	if err != nil {
 		return "", nil, err
 	}
-	now := s.now()
 	active := false
-	for _, c := range consents {
-		if c.BankId == bank.ID && c.Active(now) {
-			active = true
-			break
-		}
+	for _, l := range linked { // the newest consent at the bank is the one a sync uses
+		active = active || (l.Bank.ID == bank.ID && l.Active)
 	}
 	if !active {
-		return "", nil, fail(http.StatusConflict,
-			"%s has no active consent at %s, so there is nothing to retrieve from it: link the bank first (openfinance link --user %s --bank %s), then try again.",
-			u.UserName, bank.Name, u.UserName, bank.ID)
+		return "", nil, noConsent(u, bank)
 	}
 	before, err := s.bankIDs(ctx, k, u, bank.Name)
 	if err != nil {
 		return "", nil, err
 	}
-	reports, err := s.hub.Sync(ctx, u, bank.ID, nil)
-	if err == nil {
-		for _, rep := range reports {
-			if rep.Err != nil {
-				err = rep.Err
-				break
-			}
-		}
-	}
-	if err != nil {
-		if ctx.Err() != nil {
-			return "", nil, ctx.Err()
-		}
-		return "", nil, &apiError{Status: http.StatusBadGateway,
-			Detail: fmt.Sprintf("Could not retrieve data from %s: %s", bank.Name, sentence(err)), cause: err}
+	if err := s.sync(ctx, u, bank); err != nil {
+		return "", nil, err
 	}
 	after, err := s.bankIDs(ctx, k, u, bank.Name)
 	if err != nil {
@@ -115,6 +97,45 @@ func (s *Server) pull(ctx context.Context, k docKind, u model.UserRef, bank hub.
 		}
 	}
 	return pick, after, nil
+}
+
+// sync runs the hub's sync of one bank and turns its outcome into an
+// answer: a consent that turned out expired, revoked or in need of a new
+// login is the client's to fix (409); a bank that failed is a 502.
+func (s *Server) sync(ctx context.Context, u model.UserRef, bank hub.Bank) error {
+	reports, err := s.hub.Sync(ctx, u, bank.ID, nil)
+	var ie *hub.InsightsError
+	switch {
+	case errors.As(err, &ie):
+		// The data is stored; only the insights lag behind.
+		s.log.Warn("insights not recomputed after an API retrieve", "user", u.UserName, "bank", bank.ID, "err", ie.Err)
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case errors.Is(err, hub.ErrNotLinked):
+		return noConsent(u, bank)
+	case err != nil:
+		return &apiError{Status: http.StatusBadGateway, cause: err,
+			Detail: fmt.Sprintf("Could not retrieve data from %s: %s", bank.Name, sentence(err))}
+	}
+	for _, rep := range reports {
+		if rep.Err == nil {
+			continue
+		}
+		status := http.StatusBadGateway
+		switch rep.State {
+		case banksync.StateExpired, banksync.StateReauth, banksync.StateInactive:
+			status = http.StatusConflict
+		}
+		return &apiError{Status: status, cause: rep.Err,
+			Detail: fmt.Sprintf("Could not retrieve data from %s: %s", bank.Name, sentence(rep.Err))}
+	}
+	return nil
+}
+
+func noConsent(u model.UserRef, bank hub.Bank) error {
+	return fail(http.StatusConflict,
+		"%s has no active consent at %s, so there is nothing to retrieve from it: link the bank first (openfinance link --user %s --bank %s), then try again.",
+		u.UserName, bank.Name, u.UserName, bank.ID)
 }
 
 // bankIDs lists the ids of the user's documents at a bank, in listing order.
