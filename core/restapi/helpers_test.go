@@ -73,7 +73,8 @@ func newEnv(t *testing.T, cfg Config, dir *banks.Directory) *env {
 	}
 	logs := &syncBuffer{}
 	a := &app.App{Store: s, Secrets: box, Log: log.NewWithOptions(logs, log.Options{Level: log.DebugLevel})}
-	ck := &clock{t: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
+	// Real time (ms, as BSON stores it): the emulated banks run on it too.
+	ck := &clock{t: time.Now().UTC().Truncate(time.Millisecond)}
 	if dir == nil {
 		dir = catalogDirectory(t)
 	}
