@@ -120,7 +120,7 @@ func people(seed uint64, now time.Time) *world {
 	return w
 }
 
-func (w *world) insert(t *testing.T, s *store.Store) {
+func (w *world) insert(t testing.TB, s *store.Store) {
 	t.Helper()
 	ctx := t.Context()
 	for c, r := range w.rates {

@@ -42,8 +42,8 @@ func DocID(u model.UserRef) bson.ObjectID {
 // user's id) and returns them.
 //
 // It costs one scan of each of external_accounts and external_products and
-// two of transactions (the cube's sums and counts), run concurrently, and
-// one replace. Writing by _id makes it idempotent: recomputing replaces the
+// of transactions (two on MongoDB, see txCube), run concurrently, and one
+// replace. Writing by _id makes it idempotent: recomputing replaces the
 // one document.
 func Recompute(ctx context.Context, s *store.Store, u model.UserRef, opts Options) (Insights, error) {
 	ins, err := Compute(ctx, s, u, opts)
@@ -58,13 +58,17 @@ func Recompute(ctx context.Context, s *store.Store, u model.UserRef, opts Option
 
 // Compute is Recompute without storing the result.
 func Compute(ctx context.Context, s *store.Store, u model.UserRef, opts Options) (Insights, error) {
+	return compute(ctx, s, u, opts, cubeAuto)
+}
+
+func compute(ctx context.Context, s *store.Store, u model.UserRef, opts Options, how cubeStrategy) (Insights, error) {
 	cur := normCurrency(opts.Currency)
 	now := opts.Now
 	if now.IsZero() {
 		now = time.Now()
 	}
 	now = now.UTC()
-	in, err := gather(ctx, s, u)
+	in, err := gather(ctx, s, u, how)
 	if err != nil {
 		return Insights{}, fmt.Errorf("cannot compute the insights of %s: %w", u.UserName, err)
 	}
@@ -81,21 +85,13 @@ type inputs struct {
 
 // gather runs the scans concurrently: each is a full collection scan on
 // FerretDB, and they are independent.
-func gather(ctx context.Context, s *store.Store, u model.UserRef) (inputs, error) {
+func gather(ctx context.Context, s *store.Store, u model.UserRef, how cubeStrategy) (inputs, error) {
 	var in inputs
-	owner := store.OwnerFilter("TransactionUser", u)
 	jobs := []func() error{
 		func() (err error) { in.rates, err = fx.Load(ctx, s); return },
 		func() (err error) { in.balances, err = balanceRows(ctx, s, u); return },
 		func() (err error) { in.loans, err = loanRows(ctx, s, u); return },
-		func() (err error) {
-			in.amounts, err = store.Aggregate[pipelines.GroupRow[pipelines.TxKey]](ctx, s, model.CollTransactions, pipelines.TxAmounts(owner))
-			return
-		},
-		func() (err error) {
-			in.counts, err = store.Aggregate[pipelines.GroupRow[pipelines.TxKey]](ctx, s, model.CollTransactions, pipelines.TxCounts(owner))
-			return
-		},
+		func() (err error) { in.amounts, in.counts, err = txCube(ctx, s, u, how); return },
 	}
 	errs := make([]error, len(jobs))
 	var wg sync.WaitGroup

@@ -1,6 +1,7 @@
 package insights_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"math"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/openfinance-tui/openfinance/core/insights"
 	"github.com/openfinance-tui/openfinance/core/model"
+	"github.com/openfinance-tui/openfinance/core/store"
 	"github.com/openfinance-tui/openfinance/core/storetest"
 )
 
@@ -42,6 +44,21 @@ func TestRecomputeMatchesIndependentValues(t *testing.T) {
 			checkCash(t, at, got, e)
 			checkLoans(t, at, got, e)
 			checkRecurring(t, at, got, e)
+			if cur != "USD" {
+				continue
+			}
+			// Both ways of getting the cube give the same insights.
+			for _, other := range []func(context.Context, *store.Store, model.UserRef, insights.Options) (insights.Insights, error){
+				insights.ComputeGrouped, insights.ComputeFolded,
+			} {
+				o, err := other(ctx, s, userRef(user), insights.Options{Currency: cur, Now: now})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(o, got) {
+					t.Errorf("%sthe $group cube and the folded rows disagree", at)
+				}
+			}
 		}
 	}
 	// ana has mixed currencies and a mortgage opened inside the window.

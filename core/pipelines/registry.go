@@ -21,5 +21,6 @@ func All() []Named {
 		{"owners", model.CollAccounts, Owners("AccountUser")},
 		{"tx-amounts", model.CollTransactions, TxAmounts(bson.D{{Key: "TransactionUser.UserId", Value: bson.NewObjectID()}})},
 		{"tx-counts", model.CollTransactions, TxCounts(bson.D{{Key: "TransactionUser.UserId", Value: bson.NewObjectID()}})},
+		{"tx-rows", model.CollTransactions, TxRows(bson.D{{Key: "TransactionUser.UserId", Value: bson.NewObjectID()}})},
 	}
 }

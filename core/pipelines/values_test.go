@@ -65,6 +65,7 @@ func TestTransactionCubeAndLoanValues(t *testing.T) {
 	}
 	for _, name := range users {
 		owner := store.OwnerFilter("TransactionUser", model.UserRef{UserName: name, UserId: model.DemoUserID(name)})
+		// The $group cube and the projected rows folded here must agree.
 		sums, err := store.Aggregate[pipelines.GroupRow[pipelines.TxKey]](ctx, s, model.CollTransactions, pipelines.TxAmounts(owner))
 		if err != nil {
 			t.Fatal(err)
@@ -73,8 +74,28 @@ func TestTransactionCubeAndLoanValues(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(sums) != len(cube[name]) || len(counts) != len(cube[name]) {
-			t.Fatalf("%s: %d sums and %d counts, want %d cells", name, len(sums), len(counts), len(cube[name]))
+		cur, err := s.C(model.CollTransactions).Aggregate(ctx, pipelines.TxRows(owner))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var folded pipelines.CubeBuilder
+		for cur.Next(ctx) {
+			var r pipelines.TxRow
+			if err := cur.Decode(&r); err != nil {
+				t.Fatal(err)
+			}
+			folded.Add(r)
+		}
+		if err := cur.Err(); err != nil {
+			t.Fatal(err)
+		}
+		fsums, fcounts := folded.Rows()
+		if len(fsums) != len(cube[name]) {
+			t.Errorf("%s: the folded rows have %d cells, want %d", name, len(fsums), len(cube[name]))
+		}
+		sums, counts = append(sums, fsums...), append(counts, fcounts...)
+		if len(sums) != 2*len(cube[name]) || len(counts) != 2*len(cube[name]) {
+			t.Fatalf("%s: %d sums and %d counts, want 2×%d cells", name, len(sums), len(counts), len(cube[name]))
 		}
 		for _, r := range sums {
 			if w, ok := cube[name][r.Key]; !ok || math.Abs(w.sum-r.V) > 1e-6 {
