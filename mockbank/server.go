@@ -2,20 +2,35 @@
 // with PSD2-style consents and a resource API in its own shape (see
 // API.md). They are the external institutions of the offline demo and of the
 // tests, so linking, consent and sync run real code paths over real HTTP.
+//
+// Starting the banks is cheap (no data is generated up front): customers
+// and their histories are produced by package gen when a request needs
+// them, and only a bounded number of account histories is cached.
 package mockbank
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"charm.land/log/v2"
 
 	"github.com/openfinance-tui/openfinance/core/banks"
+	"github.com/openfinance-tui/openfinance/mockbank/authz"
+	"github.com/openfinance-tui/openfinance/mockbank/gen"
+)
+
+// Limits of every request (API.md).
+const (
+	MaxRequestBody = 64 << 10
+	RequestTimeout = 10 * time.Second
 )
 
 // Options configure a Server.
@@ -36,39 +51,28 @@ type Options struct {
 }
 
 // Size are the generator's knobs. Zero values take the demo defaults.
-type Size struct {
-	Customers           int // generated customers besides the demo people (customer-00001...)
-	AccountsPerCustomer int // deposit accounts per generated customer
-	TxPerAccount        int // transactions per account over the period (approximate)
-	Months              int // length of the transaction history
-}
-
-// Faults are misbehaviours switched on per bank (API.md, "Throttling and faults").
-type Faults struct {
-	Latency       time.Duration
-	ErrorRate     float64
-	MalformedRate float64
-	TokenTTL      time.Duration
-	RateLimit     int
-	RetryAfter    int
-	FailPage      int
-}
+type Size = gen.Size
 
 // Stats counts the requests a bank received, by kind.
 type Stats struct {
-	Authorization int
-	Token         int
-	Consent       int
-	Data          int
+	Authorization int // GET and POST /oauth/authorize
+	Token         int // token and revocation endpoints
+	Consent       int // consent resources
+	Data          int // accounts, balances, products, loans, transactions
+	Other         int // metadata and unknown paths
 }
 
 // Server serves every emulated bank under one handler, a path prefix each.
 type Server struct {
-	opts Options
-	ln   net.Listener
-	hs   *http.Server
-	root string
-	mux  *http.ServeMux
+	opts    Options
+	ln      net.Listener
+	hs      *http.Server
+	mu      sync.RWMutex
+	root    string
+	banks   []*bank
+	byID    map[string]*bank
+	handler http.Handler
+	pages   *template.Template
 }
 
 // New builds the banks without listening; serve Handler yourself and call
@@ -77,7 +81,41 @@ func New(opts Options) (*Server, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Server{opts: opts, mux: http.NewServeMux()}
+	if opts.Seed == 0 {
+		opts.Seed = gen.DefaultSeed
+	}
+	if err := opts.Size.Validate(); err != nil {
+		return nil, err
+	}
+	opts.Size = opts.Size.Normalize()
+	if opts.Logger == nil {
+		opts.Logger = log.New(discard{})
+	}
+	s := &Server{opts: opts, byID: map[string]*bank{}, pages: parsePages()}
+	for id := range opts.Faults {
+		if _, ok := bankID(id); !ok {
+			return nil, fmt.Errorf("faults are set for %q, which is not one of the banks (%s)", id, strings.Join(bankIDs(), ", "))
+		}
+	}
+	for _, info := range Catalog() {
+		cfg := authz.Config{Now: opts.Now, OnCorrupt: func(err error) {
+			opts.Logger.Warn("bank state unreadable", "bank", info.ID, "err", err)
+		}}
+		if opts.StateDir != "" {
+			cfg.Path = filepath.Join(opts.StateDir, info.ID+".json")
+		}
+		st, err := authz.Open(cfg)
+		if err != nil {
+			return nil, fmt.Errorf("%s cannot load its state: %w", info.Name, err)
+		}
+		b := newBank(s, info, st)
+		if f, ok := opts.Faults[info.ID]; ok {
+			b.setFaults(f)
+		}
+		s.banks = append(s.banks, b)
+		s.byID[info.ID] = b
+	}
+	s.handler = s.routes()
 	return s, nil
 }
 
@@ -94,22 +132,38 @@ func Start(ctx context.Context, addr string, opts Options) (*Server, error) {
 	}
 	s.ln = ln
 	s.SetRoot("http://" + ln.Addr().String())
-	s.hs = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 5 * time.Second}
+	s.hs = &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          s.opts.Logger.StandardLog(log.StandardLogOptions{ForceLevel: log.DebugLevel}),
+	}
 	go func() { _ = s.hs.Serve(ln) }()
 	return s, nil
 }
 
 // SetRoot sets the URL the handler is served at (no trailing slash).
-func (s *Server) SetRoot(root string) { s.root = strings.TrimSuffix(root, "/") }
+func (s *Server) SetRoot(root string) {
+	s.mu.Lock()
+	s.root = strings.TrimSuffix(root, "/")
+	s.mu.Unlock()
+}
 
 // Handler serves every bank under /{bank-id}/.
-func (s *Server) Handler() http.Handler { return s.mux }
+func (s *Server) Handler() http.Handler { return s.handler }
 
 // URL is the root the banks are served at.
-func (s *Server) URL() string { return s.root }
+func (s *Server) URL() string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.root
+}
 
 // BaseURL is a bank's base URL.
-func (s *Server) BaseURL(bankID string) string { return s.root + "/" + bankID }
+func (s *Server) BaseURL(bankID string) string { return s.URL() + "/" + bankID }
 
 // Directory lists the banks for core, with their base URLs.
 func (s *Server) Directory() *banks.Directory {
@@ -124,10 +178,69 @@ func (s *Server) Directory() *banks.Directory {
 	return d
 }
 
-// Stats returns the request counts of a bank.
-func (s *Server) Stats(bankID string) Stats { return Stats{} }
+// Stats returns the request counts of a bank (zero for an unknown bank).
+func (s *Server) Stats(bankID string) Stats {
+	b, ok := s.byID[bankID]
+	if !ok {
+		return Stats{}
+	}
+	return b.stats()
+}
 
-// Close stops serving (when started with Start) and saves state.
+// SetFaults changes a bank's faults at run time (tests, demos).
+func (s *Server) SetFaults(bankID string, f Faults) error {
+	b, ok := s.byID[bankID]
+	if !ok {
+		return fmt.Errorf("there is no bank %q (banks: %s)", bankID, strings.Join(bankIDs(), ", "))
+	}
+	b.setFaults(f)
+	return nil
+}
+
+// Faults returns a bank's current faults.
+func (s *Server) Faults(bankID string) Faults {
+	if b, ok := s.byID[bankID]; ok {
+		return b.faults()
+	}
+	return Faults{}
+}
+
+// Now is the banks' clock.
+func (s *Server) Now() time.Time { return s.opts.Now() }
+
+// Seed is the generator seed in use.
+func (s *Server) Seed() int64 { return s.opts.Seed }
+
+// Size is the generator size in use (normalized).
+func (s *Server) Size() Size { return s.opts.Size }
+
+// Dataset is a customer of a bank exactly as the bank serves them now:
+// accounts, products and (through the result's Transactions) histories.
+// Tests use it to compute expected values.
+func (s *Server) Dataset(bankID, login string) (*gen.Customer, error) {
+	b, ok := s.byID[bankID]
+	if !ok {
+		return nil, fmt.Errorf("there is no bank %q", bankID)
+	}
+	return b.customer(login)
+}
+
+// ConsentStatus is a consent's current status at a bank ("" if unknown);
+// for tests that check what the bank recorded.
+func (s *Server) ConsentStatus(bankID, consentID string) string {
+	b, ok := s.byID[bankID]
+	if !ok {
+		return ""
+	}
+	c, ok := b.store.Get(consentID)
+	if !ok {
+		return ""
+	}
+	return c.Status
+}
+
+// Close stops serving (when started with Start). State is written as it
+// changes, so nothing is left to save.
 func (s *Server) Close(ctx context.Context) error {
 	if s.hs == nil {
 		return nil
@@ -139,11 +252,6 @@ func (s *Server) Close(ctx context.Context) error {
 	return err
 }
 
-// ParseFaults reads fault settings: "bank:key=value,key=value;bank2:..."
-// (API.md, "Throttling and faults"). An empty string means no faults.
-func ParseFaults(s string) (map[string]Faults, error) {
-	if strings.TrimSpace(s) == "" {
-		return nil, nil
-	}
-	return nil, fmt.Errorf("fault settings are not supported yet: %q", s)
-}
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
