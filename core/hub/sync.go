@@ -135,18 +135,21 @@ type LinkedBank struct {
 }
 
 // Linked lists the banks the user has consents at, in directory order,
-// each with its newest consent (awaiting ones are ignored).
+// each with its current consent: the live one, else the newest (awaiting
+// ones are ignored).
 func (h *Hub) Linked(ctx context.Context, u model.UserRef) ([]LinkedBank, error) {
 	cs, err := h.Consents(ctx, u) // newest first
 	if err != nil {
 		return nil, err
 	}
+	// The live consent (at most one per bank: completing a link revokes
+	// the others) else the newest one.
 	newest := map[string]model.Consent{}
 	for _, c := range cs {
 		if c.Status == model.ConsentAwaiting {
 			continue
 		}
-		if _, ok := newest[c.BankId]; !ok {
+		if cur, ok := newest[c.BankId]; !ok || (!live(cur.Status) && live(c.Status)) {
 			newest[c.BankId] = c
 		}
 	}
