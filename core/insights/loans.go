@@ -36,8 +36,8 @@ func annuity(p, r float64, n int) float64 {
 // schedule runs the annuity forward: row i is the principal left after the
 // payment at the end of month start+i (i = 1..n), down to 0. It also returns
 // the interest paid over the whole term.
-func schedule(p, r, m float64, n int, start month) ([]MonthValue, float64) {
-	rows := []MonthValue{}
+func schedule(p, r, m float64, n int, start month) (MonthSeries, float64) {
+	rows := MonthSeries{}
 	var interest float64
 	b := p
 	for i := 1; i <= n && b > 0; i++ {
@@ -109,7 +109,7 @@ func buildPlans(rows []pipelines.GroupRow[pipelines.LoanKey], now time.Time, cur
 			ID: idString(k.ID), ProductID: k.ProductID, Bank: k.Bank, Type: k.Type,
 			Currency: orUSD(k.Currency), Balance: fx.Round2(row.V), Rate: k.Rate,
 			TermMonths: model.ExternalProduct{RepaymentPeriod: k.RepaymentPeriod, AmortizationPeriod: k.AmortizationPeriod}.TermMonths(),
-			Schedule:   []MonthValue{},
+			Schedule:   MonthSeries{},
 		}
 		if p.ProductID == "" {
 			p.ProductID = p.ID

@@ -175,7 +175,9 @@ func (i *Insights) normalize() {
 	nonNil(&i.Position.ByType)
 	nonNil(&i.Position.DebtByType)
 	for k := range i.Loans {
-		nonNil(&i.Loans[k].Schedule)
+		if i.Loans[k].Schedule == nil {
+			i.Loans[k].Schedule = MonthSeries{}
+		}
 		if t := i.Loans[k].OpeningDate; t != nil {
 			u := t.UTC()
 			i.Loans[k].OpeningDate = &u

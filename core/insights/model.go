@@ -33,21 +33,21 @@ type Insights struct {
 
 // Loan is one loan or mortgage with its repayment plan.
 type Loan struct {
-	ID              string       `json:"id" bson:"Id"` // the external_products _id (hex)
-	ProductID       string       `json:"product_id" bson:"ProductId"`
-	Bank            string       `json:"bank" bson:"Bank"`
-	Type            string       `json:"type" bson:"Type"`
-	Currency        string       `json:"currency" bson:"Currency"`
-	Balance         float64      `json:"remaining_balance" bson:"Balance"` // outstanding principal
-	Rate            float64      `json:"interest_rate" bson:"Rate"`        // yearly percent
-	OpeningDate     *time.Time   `json:"opening_date,omitempty" bson:"OpeningDate,omitempty"`
-	TermMonths      int          `json:"term_months" bson:"TermMonths"` // 0 = unknown: no plan
-	RemainingMonths int          `json:"remaining_months" bson:"RemainingMonths"`
-	MonthlyPayment  float64      `json:"monthly_payment" bson:"MonthlyPayment"`
-	MonthlyBase     float64      `json:"monthly_payment_base" bson:"MonthlyBase"` // in the insights currency
-	TotalInterest   float64      `json:"total_interest" bson:"TotalInterest"`
-	PayoffMonth     string       `json:"payoff_month" bson:"PayoffMonth"`
-	Schedule        []MonthValue `json:"schedule" bson:"Schedule"` // remaining balance at each month end
+	ID              string      `json:"id" bson:"Id"` // the external_products _id (hex)
+	ProductID       string      `json:"product_id" bson:"ProductId"`
+	Bank            string      `json:"bank" bson:"Bank"`
+	Type            string      `json:"type" bson:"Type"`
+	Currency        string      `json:"currency" bson:"Currency"`
+	Balance         float64     `json:"remaining_balance" bson:"Balance"` // outstanding principal
+	Rate            float64     `json:"interest_rate" bson:"Rate"`        // yearly percent
+	OpeningDate     *time.Time  `json:"opening_date,omitempty" bson:"OpeningDate,omitempty"`
+	TermMonths      int         `json:"term_months" bson:"TermMonths"` // 0 = unknown: no plan
+	RemainingMonths int         `json:"remaining_months" bson:"RemainingMonths"`
+	MonthlyPayment  float64     `json:"monthly_payment" bson:"MonthlyPayment"`
+	MonthlyBase     float64     `json:"monthly_payment_base" bson:"MonthlyBase"` // in the insights currency
+	TotalInterest   float64     `json:"total_interest" bson:"TotalInterest"`
+	PayoffMonth     string      `json:"payoff_month" bson:"PayoffMonth"`
+	Schedule        MonthSeries `json:"schedule" bson:"Schedule"` // remaining balance at each month end
 }
 
 // MonthFlow is one month's income and spending in the insights currency.
