@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/openfinance-tui/openfinance/core/bankapi"
 	"github.com/openfinance-tui/openfinance/core/hub"
+	"github.com/openfinance-tui/openfinance/core/model"
+	"github.com/openfinance-tui/openfinance/core/store"
 )
 
 func (e *env) transactionsCmd() *cobra.Command {
@@ -31,6 +34,12 @@ func (e *env) transactionsCmd() *cobra.Command {
 			}
 			return e.withHub(cmd, func(ctx context.Context, h *hub.Hub) error {
 				u, err := e.user(ctx, h.App(), user)
+				if errors.Is(err, store.ErrUnknownUser) && asJSON {
+					// A user with no document anywhere (never created, or
+					// erased) has no transactions: scripts get an empty list,
+					// and the exit code still says the name is unknown.
+					_ = printDocs(e.Out, []model.Transaction{})
+				}
 				if err != nil {
 					return err
 				}
