@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -59,7 +58,6 @@ func newEnv(t *testing.T) *env {
 		_ = srv.Close(ctx)
 	})
 	e.srv = srv
-	skipWithoutBanks(t, srv)
 	a := &app.App{Store: s, Secrets: box, Log: logger}
 	e.h = hub.New(a, srv.Directory(), hub.Options{Now: e.clock,
 		BankPolicy: bankapi.Policy{Attempts: 3, Backoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond}})
@@ -377,16 +375,3 @@ func TestNoTokenInDumpOrLog(t *testing.T) {
 	}
 }
 
-// skipWithoutBanks skips while the emulated banks are not built yet (the
-// scaffold answers 404): these tests need real banks over HTTP.
-func skipWithoutBanks(t *testing.T, srv *mockbank.Server) {
-	t.Helper()
-	resp, err := http.Get(srv.BaseURL("green-bank") + "/.well-known/oauth-authorization-server")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = resp.Body.Close()
-	if resp.StatusCode == http.StatusNotFound {
-		t.Skip("the emulated banks (mockbank) do not serve banks in this build yet")
-	}
-}
