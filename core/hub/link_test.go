@@ -374,4 +374,3 @@ func TestNoTokenInDumpOrLog(t *testing.T) {
 		t.Fatalf("checked %d values against a %d-byte log", checked, len(logText))
 	}
 }
-
