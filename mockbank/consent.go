@@ -145,6 +145,11 @@ func (b *bank) createConsent(w http.ResponseWriter, c authz.Consent, err error, 
 		return authz.Consent{}, false
 	}
 	stored, err := b.store.Create(prefix, c)
+	var ae *authz.Error
+	if errors.As(err, &ae) {
+		b.fail(w, http.StatusServiceUnavailable, codeUnavailable, ae.Description)
+		return authz.Consent{}, false
+	}
 	if err != nil {
 		b.s.opts.Logger.Error("cannot store a consent", "bank", b.info.ID, "err", err)
 		b.fail(w, http.StatusInternalServerError, codeServerError, "the bank cannot store the consent")

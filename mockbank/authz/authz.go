@@ -111,6 +111,7 @@ const (
 	InvalidGrant = "invalid_grant"
 	InvalidReq   = "invalid_request"
 	BadStatus    = "consent_status"
+	TooMany      = "temporarily_unavailable"
 )
 
 func fail(code, desc string) *Error { return &Error{Code: code, Description: desc} }

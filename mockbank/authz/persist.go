@@ -18,6 +18,12 @@ const (
 	keepCodes    = time.Hour
 	keepTokens   = time.Hour
 	keepConsents = 30 * 24 * time.Hour
+	// Pruning walks the whole state, so it runs when the state has doubled
+	// since the last time (amortised constant cost per change).
+	minPruneAt = 64
+	// keepWaiting is how long a consent nobody authorised is kept once
+	// the bank holds too many.
+	keepWaiting = time.Hour
 )
 
 func load(path string) (state, error) {
@@ -83,11 +89,13 @@ func moveAside(path string) (string, bool) {
 // save prunes finished entries and writes the state atomically (a
 // temporary file renamed over the old one); s.mu is held.
 func (s *Store) save() error {
-	if s.path == "" {
+	if n := s.size(); n >= s.pruneAt {
 		s.prune()
+		s.pruneAt = max(minPruneAt, 2*s.size())
+	}
+	if s.path == "" {
 		return nil
 	}
-	s.prune()
 	data, err := json.Marshal(s.st)
 	if err != nil {
 		return fmt.Errorf("cannot encode the bank state: %w", err)
@@ -114,6 +122,9 @@ func (s *Store) save() error {
 	}
 	return nil
 }
+
+// size is how many entries the state holds; s.mu is held.
+func (s *Store) size() int { return len(s.st.Consents) + len(s.st.Codes) + len(s.st.Tokens) }
 
 // prune drops codes, tokens and consents that can no longer matter; s.mu
 // is held. Used codes are kept a while so a replay still revokes tokens.

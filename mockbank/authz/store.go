@@ -19,11 +19,16 @@ type Config struct {
 
 // Store is one bank's consents, codes and tokens.
 type Store struct {
-	mu   sync.Mutex
-	path string
-	now  func() time.Time
-	st   state
+	mu      sync.Mutex
+	path    string
+	now     func() time.Time
+	st      state
+	pruneAt int
 }
+
+// MaxConsents bounds the consents a bank keeps, so that a client creating
+// consents in a loop cannot exhaust memory.
+const MaxConsents = 20000
 
 // state is what is persisted. Codes and tokens are keyed by their hash.
 type state struct {
@@ -62,7 +67,7 @@ func Open(cfg Config) (*Store, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s := &Store{path: cfg.Path, now: cfg.Now, st: emptyState()}
+	s := &Store{path: cfg.Path, now: cfg.Now, st: emptyState(), pruneAt: minPruneAt}
 	if s.path == "" {
 		return s, nil
 	}
@@ -90,6 +95,17 @@ func (s *Store) Create(prefix string, c Consent) (Consent, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now().UTC()
+	if len(s.st.Consents) >= MaxConsents {
+		s.prune()
+		for id, w := range s.st.Consents {
+			if w.Status == Awaiting && now.Sub(w.Created) > keepWaiting {
+				delete(s.st.Consents, id)
+			}
+		}
+		if len(s.st.Consents) >= MaxConsents {
+			return Consent{}, fail(TooMany, "the bank holds too many consents; try again later")
+		}
+	}
 	c = c.clone()
 	c.ID = NewID(prefix)
 	c.Status, c.Customer, c.RevokedBy = Awaiting, "", ""

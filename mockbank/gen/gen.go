@@ -85,6 +85,13 @@ func (s Size) Nominal() int64 {
 	return int64(s.Customers) * int64(s.AccountsPerCustomer) * int64(s.TxPerAccount)
 }
 
+// MillionSize is the benchmark configuration: 2,500 generated customers
+// with two accounts of about 210 transactions each, about 1.05 million
+// transactions in all (counted, not estimated, by the size test).
+func MillionSize() Size {
+	return Size{Customers: 2500, AccountsPerCustomer: 2, TxPerAccount: 210, Months: DefaultMonths}
+}
+
 // ErrUnknownCustomer is returned for a login the bank does not know.
 var ErrUnknownCustomer = errors.New("no such customer at this bank")
 

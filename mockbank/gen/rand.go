@@ -43,17 +43,24 @@ func skewed(r *rand.Rand, lo, hi float64) float64 {
 // roundTo rounds v to a multiple of step.
 func roundTo(v, step float64) float64 { return math.Round(v/step) * step }
 
-// poisson draws a Poisson count with mean lambda.
-func poisson(r *rand.Rand, lambda float64) int {
+// uniform draws in [0, 1) straight from a PCG (as rand.Rand.Float64 does).
+func uniform(src *rand.PCG) float64 { return float64(src.Uint64()<<11>>11) / (1 << 53) }
+
+// poisson draws a Poisson count with mean lambda from src (a normal
+// approximation above 30). It reads the source directly, so that counting
+// a day's transactions costs no allocation.
+func poisson(src *rand.PCG, lambda float64) int {
 	switch {
 	case lambda <= 0:
 		return 0
 	case lambda > 30:
-		return max(0, int(math.Round(lambda+math.Sqrt(lambda)*r.NormFloat64())))
+		u1, u2 := uniform(src), uniform(src)
+		z := math.Sqrt(-2*math.Log(1-u1)) * math.Cos(2*math.Pi*u2)
+		return max(0, int(math.Round(lambda+math.Sqrt(lambda)*z)))
 	}
 	l, k, p := math.Exp(-lambda), 0, 1.0
 	for {
-		p *= r.Float64()
+		p *= uniform(src)
 		if p <= l {
 			return k
 		}

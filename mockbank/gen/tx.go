@@ -175,38 +175,48 @@ func weekdayWeight(d time.Weekday) float64 {
 	return [7]float64{0.85, 0.9, 0.9, 0.95, 1.0, 1.15, 1.25}[d]
 }
 
-// dayRand is the random source of one account's day: it depends on
+// daySource is the random source of one account's day: it depends on
 // nothing but the account and the day, so that past days never change.
-func (p *plan) dayRand(d time.Time) *rand.Rand {
-	return newRand(mix(p.key ^ uint64(d.Unix()/86400)*0x9e3779b97f4a7c15))
+func (p *plan) daySource(d time.Time) rand.PCG {
+	k := mix(p.key ^ uint64(d.Unix()/86400)*0x9e3779b97f4a7c15)
+	return *rand.NewPCG(k, mix(k^0x5851f42d4c957f2d))
 }
 
 // spendCount is the first draw of a day: how many discretionary
 // transactions it has.
-func (p *plan) spendCount(r *rand.Rand, d time.Time) int {
-	return poisson(r, p.lambda*weekdayWeight(d.Weekday()))
+func (p *plan) spendCount(src *rand.PCG, d time.Time) int {
+	return poisson(src, p.lambda*weekdayWeight(d.Weekday()))
 }
 
-// countOn is how many transactions day d has, without making them.
-func (p *plan) countOn(d time.Time) int {
-	n := p.spendCount(p.dayRand(d), d)
-	for _, rc := range p.rec {
-		if rc.on(d) {
-			n++
+// schedule places the monthly payments in [first, last]: day number ->
+// indices into p.rec, in p.rec order. Working month by month costs a few
+// calls per payment instead of one per payment per day.
+func (p *plan) schedule(first, last time.Time) map[int64][]int {
+	out := map[int64][]int{}
+	for m := time.Date(first.Year(), first.Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(last); m = m.AddDate(0, 1, 0) {
+		for i, rc := range p.rec {
+			d := rc.dateIn(m.Year(), m.Month())
+			if d.Month() != m.Month() || d.Before(first) || d.After(last) || !rc.on(d) {
+				continue
+			}
+			k := dayNumber(d)
+			out[k] = append(out[k], i)
 		}
 	}
-	return n
+	return out
 }
 
-// appendDay appends day d's transactions, newest first.
-func (p *plan) appendDay(out []Transaction, d time.Time) []Transaction {
-	r := p.dayRand(d)
-	n := p.spendCount(r, d)
+func dayNumber(d time.Time) int64 { return d.Unix() / 86400 }
+
+// appendDay appends day d's transactions, newest first; fixed are the
+// monthly payments falling on d.
+func (p *plan) appendDay(out []Transaction, d time.Time, fixed []int) []Transaction {
+	src := p.daySource(d)
+	n := p.spendCount(&src, d)
+	r := rand.New(&src)
 	start, seq := len(out), 0
-	for _, rc := range p.rec {
-		if !rc.on(d) {
-			continue
-		}
+	for _, i := range fixed {
+		rc := p.rec[i]
 		seq++
 		amt := rc.lo
 		if rc.hi > rc.lo {
@@ -338,10 +348,11 @@ func (c *Customer) Transactions(accountID string) []Transaction {
 	if !ok {
 		return nil
 	}
+	fixed := p.schedule(p.first, c.Today)
 	days := int(c.Today.Sub(p.first).Hours()/24) + 1
-	out := make([]Transaction, 0, int(float64(days)*p.lambda)+len(p.rec)*c.Size.Months+8)
+	out := make([]Transaction, 0, int(float64(days)*p.lambda*1.1)+len(p.rec)*c.Size.Months+8)
 	for d := c.Today; !d.Before(p.first); d = d.AddDate(0, 0, -1) {
-		out = p.appendDay(out, d)
+		out = p.appendDay(out, d, fixed[dayNumber(d)])
 	}
 	return out
 }
@@ -353,19 +364,27 @@ func (c *Customer) TransactionsOn(accountID string, day time.Time) []Transaction
 	if !ok || d.Before(p.first) || d.After(c.Today) {
 		return nil
 	}
-	return p.appendDay(nil, d)
+	return p.appendDay(nil, d, p.schedule(d, d)[dayNumber(d)])
 }
 
 // CountTransactions is len(Transactions(accountID)), computed without
-// making the transactions.
+// making the transactions: the scheduled payments plus each day's first
+// random draw.
 func (c *Customer) CountTransactions(accountID string) int {
 	p, ok := c.plans[accountID]
 	if !ok {
 		return 0
 	}
 	n := 0
+	for _, f := range p.schedule(p.first, c.Today) {
+		n += len(f)
+	}
+	if p.lambda <= 0 {
+		return n
+	}
 	for d := c.Today; !d.Before(p.first); d = d.AddDate(0, 0, -1) {
-		n += p.countOn(d)
+		src := p.daySource(d)
+		n += p.spendCount(&src, d)
 	}
 	return n
 }

@@ -103,7 +103,7 @@ func (e *env) mockbankServeCmd() *cobra.Command {
 			"token_ttl=5s, rate_limit=5, retry_after=2, fail_page=3 (repeat the flag for more banks).",
 		Example: "  openfinance mockbank serve --addr 127.0.0.1:8003\n" +
 			"  openfinance mockbank serve --fault green-bank:fail_page=3 --fault rhein-bank:latency=300ms\n" +
-			"  openfinance mockbank serve --customers 2500 --accounts 4 --transactions 100   # 1,000,000 transactions",
+			"  openfinance mockbank serve --customers 2500 --accounts 2 --transactions 210   # about 1.05 million transactions",
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if e.opts.Identity != "" {
