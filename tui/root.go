@@ -75,7 +75,7 @@ func New(o Options) *Model {
 		o.SyncTimeout = 5 * time.Minute
 	}
 	c := &common.Common{
-		Ctx: o.Context, Hub: o.Hub, Styles: styles.New(o.HasDarkBackground), Keys: keys.New(),
+		Ctx: o.Context, Hub: o.Hub, Banks: o.Hub.Banks(), Clock: o.Hub.Now, Styles: styles.New(o.HasDarkBackground), Keys: keys.New(),
 		Log: o.Logger.WithPrefix("tui"), Timeout: o.Timeout, SyncTimeout: o.SyncTimeout,
 	}
 	m := &Model{c: c, opts: o, w: o.Width, h: o.Height, help: help.New()}

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/openfinance-tui/openfinance/tui/common"
 )
@@ -35,7 +37,7 @@ func (m *Model) render() string {
 	} else {
 		body = m.current().View()
 	}
-	parts := []string{m.header(), common.Frame(body, m.w, bh), m.statusLine(), m.help.ShortHelpView(m.ShortHelp())}
+	parts := []string{m.header(), common.Frame(body, m.w, bh), m.statusLine(), m.shortHelp()}
 	return common.Frame(strings.Join(parts, "\n"), m.w, m.h)
 }
 
@@ -60,6 +62,27 @@ func (m *Model) header() string {
 		second = st.Muted.Render("Sign in")
 	}
 	return common.Fit(left, m.w) + "\n" + common.Fit(second, m.w)
+}
+
+// shortHelp is the help line: the current keys, cut to fit, and always
+// "? help" and "q quit" at the end.
+func (m *Model) shortHelp() string {
+	km := m.c.Keys
+	always := []key.Binding{km.Help, km.Quit}
+	if m.capturing() {
+		always = []key.Binding{km.ForceQuit}
+	}
+	tail := m.help.ShortHelpView(always)
+	h := m.help
+	h.SetWidth(max(m.w-lipgloss.Width(tail)-3, 0))
+	head := h.ShortHelpView(m.current().ShortHelp())
+	if m.state == stateDashboard && !m.capturing() {
+		head = h.ShortHelpView(append(m.current().ShortHelp(), km.NextPane, km.GoPane, km.Sync))
+	}
+	if head == "" {
+		return common.Fit(tail, m.w)
+	}
+	return common.Fit(head+m.help.Styles.ShortSeparator.Render(" • ")+tail, m.w)
 }
 
 func (m *Model) statusLine() string {

@@ -7,6 +7,7 @@ package common
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -24,6 +25,11 @@ type Common struct {
 	// Ctx lives as long as the program (an SSH session's context).
 	Ctx context.Context
 	Hub *hub.Hub
+	// Banks is the hub's bank directory, read once (it never changes while
+	// the program runs), for badges and colours without a call per row.
+	Banks []hub.Bank
+	// Clock is the hub's clock (tests freeze it).
+	Clock func() time.Time
 	// User is the signed-in user; zero until the picker chose one.
 	User   model.UserRef
 	Styles *styles.Styles
@@ -33,26 +39,41 @@ type Common struct {
 	Timeout time.Duration
 	// SyncTimeout bounds a whole sync (many bank calls and pipelines).
 	SyncTimeout time.Duration
+
+	gate insightsGate
 }
 
 // Now is the hub's clock, so tests freeze the whole UI with one option.
-func (c *Common) Now() time.Time { return c.Hub.Now() }
+func (c *Common) Now() time.Time {
+	if c.Clock == nil {
+		return time.Now()
+	}
+	return c.Clock()
+}
+
+// Bank finds a bank of the directory by id or name.
+func (c *Common) Bank(nameOrID string) (hub.Bank, bool) {
+	for _, b := range c.Banks {
+		if b.Name == nameOrID || b.ID == nameOrID || strings.EqualFold(b.Name, nameOrID) || strings.EqualFold(b.ID, nameOrID) {
+			return b, true
+		}
+	}
+	return hub.Bank{}, false
+}
 
 // BankColor returns the brand colour of a bank by name or id ("" if unknown).
 func (c *Common) BankColor(nameOrID string) string {
-	if b, err := c.Hub.Bank(nameOrID); err == nil {
-		return b.Color
-	}
-	return ""
+	b, _ := c.Bank(nameOrID)
+	return b.Color
 }
 
 // Badge renders a bank's name on its brand colour.
 func (c *Common) Badge(nameOrID string) string {
-	name := nameOrID
-	if b, err := c.Hub.Bank(nameOrID); err == nil {
-		name = b.Name
+	b, ok := c.Bank(nameOrID)
+	if !ok {
+		return c.Styles.Badge(nameOrID, "")
 	}
-	return c.Styles.Badge(name, c.BankColor(nameOrID))
+	return c.Styles.Badge(b.Name, b.Color)
 }
 
 // Component is what the root model routes to: the Elm triple plus sizing

@@ -72,7 +72,7 @@ type Model struct {
 // New builds the wizard at the bank chooser, or for one bank when bankID
 // is set (renewing its consent).
 func New(c *common.Common, bankID string) *Model {
-	m := &Model{c: c, banks: c.Hub.Banks(), linked: map[string]bool{}, duration: 1, history: 2}
+	m := &Model{c: c, banks: c.Banks, linked: map[string]bool{}, duration: 1, history: 2}
 	m.spin = spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(c.Styles.Cursor))
 	for i, b := range m.banks {
 		if b.ID == bankID {

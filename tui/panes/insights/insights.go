@@ -45,7 +45,7 @@ func (p *Pane) Init() tea.Cmd { return p.load() }
 func (p *Pane) load() tea.Cmd {
 	c := p.c
 	return c.Do(common.Insights, func(ctx context.Context) tea.Msg {
-		ins, err := c.Hub.Insights(ctx, c.User)
+		ins, err := c.Insights(ctx)
 		if err != nil {
 			err = fmt.Errorf("cannot read your insights: %w", err)
 		}

@@ -40,8 +40,12 @@ func (p *Pane) View() string {
 		inc, spend = append(inc, f.Income), append(spend, f.Spending)
 	}
 	cfTitle := st.Subtitle.Render("Monthly cash flow ") + st.Good.Render("income") + st.Muted.Render(" vs ") + st.Warn.Render("spending")
-	cf := section(cfTitle, chart.Lines([]chart.Series{{Values: inc, Color: asciigraph.Green}, {Values: spend, Color: asciigraph.Red}},
-		colW, chartH, monthsCaption(flowMonths(ins.CashFlow))))
+	cfChart := st.Muted.Render("No income or spending recorded yet: transactions arrive when a bank syncs.")
+	if nonZero(inc) || nonZero(spend) {
+		cfChart = chart.Lines([]chart.Series{{Values: inc, Color: asciigraph.Green}, {Values: spend, Color: asciigraph.Red}},
+			colW, chartH, monthsCaption(flowMonths(ins.CashFlow)))
+	}
+	cf := section(cfTitle, cfChart)
 	out = append(out, join(wide, colW, nw, cf), "")
 
 	cats := section(st.Subtitle.Render("Spending by category in "+orNone(p.Month())), p.categoryBars(colW))
@@ -122,6 +126,15 @@ func (p *Pane) recurring() string {
 			common.FitRight(sign+common.Amount(r.Amount), 12) + st.Muted.Render(fmt.Sprintf(" %s a month · seen %d months · last %s", p.ins.Currency, r.Months, r.LastMonth)))
 	}
 	return b.String()
+}
+
+func nonZero(v []float64) bool {
+	for _, x := range v {
+		if x != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func section(title, body string) string {
