@@ -226,4 +226,3 @@ func keyMsg(n string) tea.KeyPressMsg {
 	r := []rune(n)[0]
 	return tea.KeyPressMsg{Code: r, Text: n}
 }
-
