@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -170,3 +171,38 @@ func usdSum(t *testing.T, docs []map[string]any, amount, currency string, rates 
 
 // near2 compares at the cent the API rounds to.
 func near2(a, b float64) bool { return a-b < 0.006 && b-a < 0.006 }
+
+// TestRetrieveFromAFailingBankIs502 links a bank whose resource API answers
+// every call with a server error: the consent is fine, the pull is not.
+func TestRetrieveFromAFailingBankIs502(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	mb, err := mockbank.Start(ctx, "127.0.0.1:0", mockbank.Options{Faults: map[string]mockbank.Faults{"rhein-bank": {ErrorRate: 1}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cctx, ccancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer ccancel()
+		_ = mb.Close(cctx)
+	})
+	e := newEnv(t, Config{}, mb.Directory())
+	uid := userID(t, "bob")
+	tok := e.token("bob")
+	ls, err := e.hub.StartLink(ctx, model.UserRef{UserName: "bob", UserId: mustOID(t, uid)}, hub.LinkRequest{BankID: "rhein-bank"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.hub.CompleteLink(ctx, ls, ls.Bank.DemoCredentials("bob"), true); err != nil {
+		t.Fatal(err)
+	}
+	before := e.count(model.CollAccounts)
+	a := e.do("POST", sec+"/retrieve-external-account-for-user", tok, map[string]any{"account_bank": "Rheinbank", "user_name": "bob", "user_id": uid})
+	e.want(a, 502)
+	if d, _ := a.obj()["detail"].(string); !strings.HasPrefix(d, "Could not retrieve data from Rheinbank: ") {
+		t.Fatalf("detail %s", a.raw)
+	}
+	if after := e.count(model.CollAccounts); after != before {
+		t.Fatalf("accounts %d -> %d after a failed pull", before, after)
+	}
+}
