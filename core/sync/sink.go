@@ -23,6 +23,9 @@ type storeSink struct {
 	bankID   string
 	progress func(Progress)
 
+	// stored holds the _ids of the bank's transactions stored when the
+	// sync started.
+	stored map[bson.ObjectID]bool
 	// pendingBefore maps the _id of each transaction stored as pending
 	// when the sync started to its account id.
 	pendingBefore map[bson.ObjectID]string
@@ -33,24 +36,30 @@ type storeSink struct {
 }
 
 func newStoreSink(ctx context.Context, s *store.Store, u model.UserRef, bankID string, progress func(Progress)) (*storeSink, error) {
+	// One scan for the ids already stored: a re-sync then writes only what
+	// is new or was pending, instead of sending every duplicate to the
+	// server (which costs a unique-key check each on FerretDB).
 	type row struct {
 		ID      bson.ObjectID `bson:"_id"`
 		Account string        `bson:"TransactionAccountId"`
+		Status  string        `bson:"Status"`
 	}
 	f := bson.D{{Key: "$and", Value: bson.A{
 		store.OwnerFilter("TransactionUser", u),
 		bson.D{{Key: "BankId", Value: bankID}},
-		bson.D{{Key: "Status", Value: model.StatusPending}},
 	}}}
 	rows, err := store.FindAll[row](ctx, s, model.CollTransactions, f,
-		options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}, {Key: "TransactionAccountId", Value: 1}}))
+		options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}, {Key: "TransactionAccountId", Value: 1}, {Key: "Status", Value: 1}}))
 	if err != nil {
 		return nil, err
 	}
-	k := &storeSink{s: s, bankID: bankID, progress: progress,
+	k := &storeSink{s: s, bankID: bankID, progress: progress, stored: make(map[bson.ObjectID]bool, len(rows)),
 		pendingBefore: map[bson.ObjectID]string{}, seen: map[bson.ObjectID]bool{}, complete: map[string]bool{}}
 	for _, r := range rows {
-		k.pendingBefore[r.ID] = r.Account
+		k.stored[r.ID] = true
+		if r.Status == model.StatusPending {
+			k.pendingBefore[r.ID] = r.Account
+		}
 	}
 	return k, nil
 }
@@ -72,24 +81,30 @@ func (k *storeSink) Products(ctx context.Context, ps []model.ExternalProduct) er
 }
 
 func (k *storeSink) Transactions(ctx context.Context, acc model.ExternalAccount, page bankapi.Page, txs []model.Transaction) error {
-	docs := make([]any, len(txs))
-	for i := range txs {
-		docs[i] = txs[i]
+	var fresh []any
+	var freshTx, replace []model.Transaction
+	for _, t := range txs {
+		_, wasPending := k.pendingBefore[t.ID]
+		if wasPending {
+			k.seen[t.ID] = true
+		}
+		switch {
+		case !k.stored[t.ID]:
+			fresh = append(fresh, t)
+			freshTx = append(freshTx, t)
+		case wasPending || t.Status == model.StatusPending:
+			replace = append(replace, t) // may have changed: booked, amount settled
+		}
 	}
-	res, dups, err := k.s.InsertNewDups(ctx, model.CollTransactions, docs)
+	res, dups, err := k.s.InsertNewDups(ctx, model.CollTransactions, fresh)
 	if err != nil {
 		return fmt.Errorf("cannot store the transactions of account %s (page %d): %w", acc.AccountId, page.N, err)
 	}
-	var replace []model.Transaction
 	for _, i := range dups {
-		t := txs[i]
-		if _, was := k.pendingBefore[t.ID]; was || t.Status == model.StatusPending {
-			replace = append(replace, t)
-		}
-	}
-	for _, t := range txs {
-		if _, was := k.pendingBefore[t.ID]; was {
-			k.seen[t.ID] = true
+		// Stored since the sync started (another process): replace only
+		// what may change.
+		if freshTx[i].Status == model.StatusPending {
+			replace = append(replace, freshTx[i])
 		}
 	}
 	if len(replace) > 0 {
@@ -98,6 +113,9 @@ func (k *storeSink) Transactions(ctx context.Context, acc model.ExternalAccount,
 			return fmt.Errorf("cannot update the pending transactions of account %s: %w", acc.AccountId, err)
 		}
 		k.replaced += r.Replaced
+	}
+	for _, t := range freshTx {
+		k.stored[t.ID] = true
 	}
 	k.fetched += len(txs)
 	k.inserted += res.Inserted
