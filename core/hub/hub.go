@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -158,7 +159,9 @@ type TxFilter struct {
 	Account  string // the bank's account id
 	Month    string // YYYY-MM
 	Category string
-	Limit    int // 0 = all
+	// Text matches merchant, description or category, ignoring case.
+	Text  string
+	Limit int // 0 = all
 }
 
 // Transactions lists a user's transactions, newest first.
@@ -175,6 +178,12 @@ func (h *Hub) Transactions(ctx context.Context, u model.UserRef, f TxFilter) ([]
 	}
 	if f.Category != "" {
 		and = append(and, bson.D{{Key: "Category", Value: f.Category}})
+	}
+	if t := strings.TrimSpace(f.Text); t != "" {
+		re := bson.Regex{Pattern: regexp.QuoteMeta(t), Options: "i"}
+		and = append(and, bson.D{{Key: "$or", Value: bson.A{
+			bson.D{{Key: "Merchant", Value: re}}, bson.D{{Key: "Description", Value: re}}, bson.D{{Key: "Category", Value: re}},
+		}}})
 	}
 	opts := options.Find().SetSort(bson.D{{Key: "BookingDate", Value: -1}, {Key: "_id", Value: 1}})
 	if f.Limit > 0 {

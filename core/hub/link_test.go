@@ -280,6 +280,20 @@ func TestSeededUserLinkingGreenBankKeepsOneCopy(t *testing.T) {
 	if len(accAfter) != len(accBefore) || len(prodAfter) != len(prodBefore) {
 		t.Fatalf("accounts %d → %d, products %d → %d", len(accBefore), len(accAfter), len(prodBefore), len(prodAfter))
 	}
+	txs, err := e.h.Transactions(ctx, u, hub.TxFilter{Limit: 1})
+	if err != nil || len(txs) != 1 || txs[0].Merchant == "" {
+		t.Fatalf("transactions %+v %v", txs, err)
+	}
+	m := txs[0].Merchant
+	found, err := e.h.Transactions(ctx, u, hub.TxFilter{Text: strings.ToUpper(m[:len(m)/2+1])})
+	if err != nil || len(found) == 0 {
+		t.Fatalf("text filter %q: %d found, %v", m, len(found), err)
+	}
+	for _, x := range found {
+		if !strings.Contains(strings.ToLower(x.Merchant+x.Description+x.Category), strings.ToLower(m[:len(m)/2+1])) {
+			t.Fatalf("text filter matched %+v", x)
+		}
+	}
 	for i := range accAfter {
 		if accAfter[i].ID != accBefore[i].ID || accAfter[i].Lineage == nil || accAfter[i].Extra["GreenAccountNarrative"] == nil {
 			t.Fatalf("account %d: %+v", i, accAfter[i])

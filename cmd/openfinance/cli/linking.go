@@ -136,7 +136,7 @@ func (e *env) link(ctx context.Context, h *hub.Hub, f linkFlags, p *prompter) er
 	var syncErr error
 	if !f.noSync {
 		var reps []hub.SyncReport
-		reps, syncErr = h.Sync(ctx, u, b.ID, e.progressPrinter(p != nil))
+		reps, syncErr = h.Sync(ctx, u, b.ID, e.progressPrinter(h, p != nil))
 		res.Sync = syncResults(reps)
 		syncErr = e.reportSync(reps, syncErr)
 	}

@@ -16,7 +16,7 @@ import (
 )
 
 func (e *env) transactionsCmd() *cobra.Command {
-	var user, bank, month, category string
+	var user, bank, month, category, text string
 	var limit int
 	var asJSON bool
 	cmd := &cobra.Command{
@@ -43,7 +43,7 @@ func (e *env) transactionsCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				txs, err := h.Transactions(ctx, u, hub.TxFilter{Bank: bankFlag(bank), Month: month, Category: canonicalCategory(category), Limit: limit})
+				txs, err := h.Transactions(ctx, u, hub.TxFilter{Bank: bankFlag(bank), Month: month, Category: canonicalCategory(category), Text: text, Limit: limit})
 				if err != nil {
 					return err
 				}
@@ -63,6 +63,7 @@ func (e *env) transactionsCmd() *cobra.Command {
 	fl.StringVar(&bank, "bank", "", "only this bank (id or name)")
 	fl.StringVar(&month, "month", "", "only this month (YYYY-MM)")
 	fl.StringVar(&category, "category", "", "only this category ("+strings.Join(bankapi.Categories(), ", ")+")")
+	fl.StringVar(&text, "text", "", "only those whose merchant, description or category contains this")
 	fl.IntVar(&limit, "limit", 0, "at most this many (0 = all)")
 	addJSONFlag(cmd, &asJSON)
 	return cmd

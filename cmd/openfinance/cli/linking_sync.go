@@ -65,7 +65,7 @@ func (e *env) reportSync(reps []hub.SyncReport, err error) error {
 
 // progressPrinter reports finished resources on stderr when a person
 // watches (a terminal); scripts get only the result.
-func (e *env) progressPrinter(onTerminal bool) func(hub.SyncProgress) {
+func (e *env) progressPrinter(h *hub.Hub, onTerminal bool) func(hub.SyncProgress) {
 	if !onTerminal {
 		return nil
 	}
@@ -77,7 +77,7 @@ func (e *env) progressPrinter(onTerminal bool) func(hub.SyncProgress) {
 			fmt.Fprintf(e.Err, "  insights recomputed\n")
 			return
 		}
-		fmt.Fprintf(e.Err, "  %s: %d %s\n", p.BankID, p.Count, p.Resource)
+		fmt.Fprintf(e.Err, "  %s: %d %s\n", h.BankName(p.BankID), p.Count, p.Resource)
 	}
 }
 
@@ -105,7 +105,7 @@ func (e *env) syncCmd() *cobra.Command {
 					return err
 				}
 				_, onTerm := e.terminal()
-				reps, err := h.Sync(ctx, u, bankFlag(bank), e.progressPrinter(onTerm))
+				reps, err := h.Sync(ctx, u, bankFlag(bank), e.progressPrinter(h, onTerm))
 				if len(reps) == 0 && err == nil {
 					fmt.Fprintf(e.Err, "%s has no linked bank; link one with openfinance link --user %s --bank BANK\n", u.UserName, u.UserName)
 				}
