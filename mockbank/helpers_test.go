@@ -40,13 +40,13 @@ func (c *clock) Advance(d time.Duration) {
 
 // harness serves the banks over real HTTP on loopback.
 type harness struct {
-	t   *testing.T
+	t   testing.TB
 	srv *mockbank.Server
 	clk *clock
 	hc  *http.Client
 }
 
-func newHarness(t *testing.T, mods ...func(*mockbank.Options)) *harness {
+func newHarness(t testing.TB, mods ...func(*mockbank.Options)) *harness {
 	t.Helper()
 	clk := newClock()
 	opts := mockbank.Options{Now: clk.Now}
@@ -66,7 +66,31 @@ func newHarness(t *testing.T, mods ...func(*mockbank.Options)) *harness {
 	}}
 }
 
-func info(t *testing.T, bank string) mockbank.Info {
+// newMemHarness is a harness whose client calls the handler directly (no
+// listener, nothing to clean up): for fuzz targets.
+func newMemHarness(t testing.TB) *harness {
+	clk := newClock()
+	srv, err := mockbank.New(mockbank.Options{Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.SetRoot("http://banks.test")
+	return &harness{t: t, srv: srv, clk: clk, hc: &http.Client{
+		Transport:     handlerTransport{srv.Handler()},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+// handlerTransport answers requests with a handler in-process.
+type handlerTransport struct{ h http.Handler }
+
+func (ht handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	rec := httptest.NewRecorder()
+	ht.h.ServeHTTP(rec, r)
+	return rec.Result(), nil
+}
+
+func info(t testing.TB, bank string) mockbank.Info {
 	for _, i := range mockbank.Catalog() {
 		if i.ID == bank {
 			return i
@@ -91,7 +115,7 @@ type response struct {
 	body   []byte
 }
 
-func (r response) json(t *testing.T) map[string]any {
+func (r response) json(t testing.TB) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(r.body, &m); err != nil {
@@ -125,7 +149,7 @@ func (h *harness) do(method, u string, body io.Reader, hdr map[string]string, ba
 }
 
 // consentPath is each style's consent collection, as API.md writes it.
-func consentPath(t *testing.T, bank string) string {
+func consentPath(t testing.TB, bank string) string {
 	switch info(t, bank).Style {
 	case banks.StyleUKOB:
 		return "/open-banking/v3.1/aisp/account-access-consents"
@@ -136,7 +160,7 @@ func consentPath(t *testing.T, bank string) string {
 }
 
 // consentBody is a consent request in the bank's style.
-func consentBody(t *testing.T, bank string, perms []string, expires time.Time) string {
+func consentBody(t testing.TB, bank string, perms []string, expires time.Time) string {
 	var v any
 	switch info(t, bank).Style {
 	case banks.StyleUKOB:
@@ -301,7 +325,7 @@ func (h *harness) get(bank, path string, tok tokens) response {
 }
 
 // dataPath is where a style keeps its accounts.
-func accountsPath(t *testing.T, bank string) string {
+func accountsPath(t testing.TB, bank string) string {
 	switch info(t, bank).Style {
 	case banks.StyleUKOB:
 		return "/open-banking/v3.1/aisp/accounts"
