@@ -89,7 +89,7 @@ func people(seed uint64, now time.Time) *world {
 		merchants := []string{"Grocer", "Cafe Uno", "Fuel Stop", "Bookshop", "Cinema", "Market", "Bakery", "Pharmacy", "Hardware", "Florist", "Taxi", "Diner"}
 		cats := []string{"Groceries", "Dining", "Transport", "Shopping", "Entertainment"}
 		for d := date(2023, 11, 1); d.Before(now); d = d.AddDate(0, 0, 1) {
-			for range rng.IntN(3) {
+			for range rng.IntN(2) {
 				a := accts[rng.IntN(len(accts))]
 				when := d.Add(time.Duration(rng.IntN(600)) * time.Minute)
 				add(a, when, -math.Round(rng.Float64()*15000)/100, merchants[rng.IntN(len(merchants))], cats[rng.IntN(len(cats))], status(when))

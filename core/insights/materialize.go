@@ -25,6 +25,9 @@ var ErrNotComputed = errors.New("insights have not been computed yet")
 type Options struct {
 	Currency string    // base currency, default USD
 	Now      time.Time // the clock: "the last 12 months" end here; zero = time.Now()
+	// Rates fill in currencies that fx_rates lacks (the stored rates win);
+	// nil = fx_rates only, and a currency without a rate is an error.
+	Rates fx.Rates
 }
 
 // DocID is the _id of a user's insights document: the user's id, or for a
@@ -71,6 +74,11 @@ func compute(ctx context.Context, s *store.Store, u model.UserRef, opts Options,
 	in, err := gather(ctx, s, u, how)
 	if err != nil {
 		return Insights{}, fmt.Errorf("cannot compute the insights of %s: %w", u.UserName, err)
+	}
+	for c, r := range opts.Rates {
+		if !in.rates.Has(c) && r > 0 {
+			in.rates[strings.ToUpper(c)] = r
+		}
 	}
 	return finish(u, cur, now, in)
 }

@@ -87,3 +87,15 @@ type Recurring struct {
 	Months    int     `json:"months_seen" bson:"Months"`
 	LastMonth string  `json:"last_month" bson:"LastMonth"`
 }
+
+// SpendingIn returns the spending rows of one month ("YYYY-MM"), largest
+// first; an empty list when the month has none.
+func (i Insights) SpendingIn(month string) []CategoryAmt {
+	out := []CategoryAmt{}
+	for _, r := range i.Spending {
+		if r.Month == month {
+			out = append(out, r)
+		}
+	}
+	return out
+}

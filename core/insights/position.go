@@ -1,7 +1,3 @@
-// Package insights computes a user's financial picture from the stored
-// documents with the aggregation pipelines of core/pipelines, finishing in Go
-// what the pipeline subset cannot (currency conversion, weighted averages,
-// schedules).
 package insights
 
 import (

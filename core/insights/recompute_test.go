@@ -91,6 +91,19 @@ func checkCash(t *testing.T, at string, got insights.Insights, e want) {
 	for _, r := range got.Spending {
 		near(t, at+r.Month+" "+r.Category, r.Amount, e.spending[[2]string{r.Month, r.Category}])
 	}
+	last := got.CashFlow[11]
+	var sum float64
+	rows := got.SpendingIn(last.Month)
+	for i, r := range rows {
+		if r.Month != last.Month || (i > 0 && r.Amount > rows[i-1].Amount) {
+			t.Errorf("%sSpendingIn(%s) row %d: %+v", at, last.Month, i, r)
+		}
+		sum += r.Amount
+	}
+	// Each row is rounded on its own: allow half a cent per row.
+	if math.Abs(sum-last.Spending) > 0.005*float64(len(rows))+0.001 || len(rows) == 0 {
+		t.Errorf("%s%d categories sum to %.2f, the month's spending is %.2f", at, len(rows), sum, last.Spending)
+	}
 	if len(got.TopMerchants) != len(e.merchants) {
 		t.Fatalf("%s%d top merchants, want %d", at, len(got.TopMerchants), len(e.merchants))
 	}
@@ -215,6 +228,13 @@ func TestMaterializedDocumentRoundTrips(t *testing.T) {
 	if _, err := insights.Recompute(ctx, s, u, insights.Options{Currency: "XYZ", Now: now}); err == nil {
 		t.Error("an unknown currency gave no error")
 	}
+	// A rate given in Options fills the gap; stored rates are not overridden.
+	xyz, err := insights.Compute(ctx, s, u, insights.Options{Currency: "xyz", Now: now, Rates: map[string]float64{"XYZ": 2, "EUR": 99}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	near(t, "balance in XYZ", xyz.Position.TotalBalance, first.Position.TotalBalance/2)
+	near(t, "spending in XYZ", xyz.CashFlow[11].Spending, first.CashFlow[11].Spending/2)
 }
 
 func round2(x float64) float64 { return math.Round(x*100) / 100 }
