@@ -37,6 +37,9 @@ type App struct {
 	Store   *store.Store
 	Secrets *secrets.Box
 	Log     *log.Logger
+	// Runtime is what this process publishes in the data directory, or,
+	// when attached, what the holding process published.
+	Runtime datadir.Runtime
 	logFile io.Closer
 }
 
@@ -50,7 +53,22 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a := &App{Cfg: cfg, Log: logger, logFile: closer}
+	uri := cfg.MongoURI
 	a.Dir, err = datadir.Open(cfg.DataDir)
+	if errors.Is(err, datadir.ErrLocked) {
+		// Another openfinance (the TUI, a server) holds the directory: talk
+		// to its database instead of opening the same files twice.
+		d, rt, aerr := datadir.Attach(cfg.DataDir, 2*time.Second)
+		if aerr != nil || (uri == "" && rt.MongoURI == "") {
+			_ = a.Close(ctx)
+			return nil, err
+		}
+		a.Dir, a.Runtime, err = d, rt, nil
+		if uri == "" {
+			uri = rt.MongoURI
+		}
+		logger.Info("attached to the process holding the data directory", "pid", rt.PID)
+	}
 	if err != nil {
 		_ = a.Close(ctx)
 		return nil, err
@@ -61,17 +79,41 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		return nil, fmt.Errorf("cannot load the secret key: %w", err)
 	}
 	a.Store, err = store.Open(ctx, store.Config{
-		URI:         cfg.MongoURI,
-		DBName:      cfg.DBName,
-		EmbeddedDir: store.EmbeddedDir(a.Dir.Path),
-		Timeout:     cfg.DBTimeout,
-		Logger:      logger.WithPrefix("store"),
+		URI:          uri,
+		DBName:       cfg.DBName,
+		EmbeddedDir:  store.EmbeddedDir(a.Dir.Path),
+		Timeout:      cfg.DBTimeout,
+		Logger:       logger.WithPrefix("store"),
+		SingleServer: a.Dir.Attached() && cfg.MongoURI == "",
 	})
 	if err != nil {
 		_ = a.Close(ctx)
 		return nil, err
 	}
+	if !a.Dir.Attached() {
+		a.Runtime = datadir.Runtime{MongoURI: a.Store.EmbeddedURI()}
+		if err := a.Dir.WriteRuntime(a.Runtime); err != nil {
+			logger.Warn("cannot publish the runtime file; other processes cannot attach", "err", err)
+		}
+	}
 	return a, nil
+}
+
+// Attached reports whether this App talks to the database of another
+// process that holds the data directory.
+func (a *App) Attached() bool { return a.Dir.Attached() }
+
+// PublishBanks records the root URL of the emulated banks this process
+// serves, so that processes attaching to it use them instead of starting
+// their own over the same state files.
+func (a *App) PublishBanks(url string) {
+	if a.Dir.Attached() {
+		return
+	}
+	a.Runtime.BanksURL = url
+	if err := a.Dir.WriteRuntime(a.Runtime); err != nil {
+		a.Log.Warn("cannot publish the banks' address", "err", err)
+	}
 }
 
 // Close stops everything the App started, in reverse order.

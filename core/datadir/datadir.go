@@ -38,8 +38,9 @@ func Default() string {
 
 // Dir is a locked data directory.
 type Dir struct {
-	Path string
-	lock *os.File
+	Path     string
+	lock     *os.File
+	attached bool // held by another process (see Attach)
 }
 
 // Open creates path (0700) if needed and takes its lock.
@@ -87,6 +88,7 @@ func (d *Dir) Close() error {
 	if d == nil || d.lock == nil {
 		return nil
 	}
+	d.removeRuntime()
 	_ = syscall.Flock(int(d.lock.Fd()), syscall.LOCK_UN)
 	err := d.lock.Close()
 	d.lock = nil

@@ -39,6 +39,9 @@ type Config struct {
 	Timeout time.Duration
 	// Logger receives the store's own messages; nil discards them.
 	Logger *log.Logger
+	// SingleServer turns retryable reads and writes off, for a URI that
+	// points at another process's embedded engine (one server, no replica set).
+	SingleServer bool
 }
 
 // Store is a connected database.
@@ -85,8 +88,8 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		SetServerSelectionTimeout(cfg.Timeout).
 		SetConnectTimeout(cfg.Timeout).
 		SetAppName("openfinance")
-	if s.embedded != nil {
-		// A single in-process server: no retryable writes to negotiate.
+	if s.embedded != nil || cfg.SingleServer {
+		// A single server: no retryable writes to negotiate.
 		opts.SetRetryWrites(false).SetRetryReads(false)
 	}
 	client, err := mongo.Connect(opts)
@@ -117,6 +120,16 @@ func (s *Store) Where() string { return s.where }
 
 // Embedded reports whether the store runs the in-process FerretDB.
 func (s *Store) Embedded() bool { return s.embedded != nil }
+
+// EmbeddedURI is the loopback URI of the in-process FerretDB (it carries no
+// credentials), for other processes on the same data directory to attach
+// to; empty for an external server.
+func (s *Store) EmbeddedURI() string {
+	if s.embedded == nil {
+		return ""
+	}
+	return s.embedded.uri
+}
 
 // DB returns the database.
 func (s *Store) DB() *mongo.Database { return s.db }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/openfinance-tui/openfinance/core/app"
+	"github.com/openfinance-tui/openfinance/core/banks"
 	"github.com/openfinance-tui/openfinance/core/hub"
 	"github.com/openfinance-tui/openfinance/mockbank"
 )
@@ -53,6 +54,11 @@ func StartHub(ctx context.Context, a *app.App, getenv func(string) string) (h *h
 	if getenv == nil {
 		getenv = os.Getenv
 	}
+	if a.Attached() && a.Runtime.BanksURL != "" {
+		// The process holding the data directory serves the banks (and
+		// owns their state files): use them.
+		return hub.New(a, remoteBanks(a.Runtime.BanksURL), hub.Options{}), func() {}, nil
+	}
 	stateDir, err := a.Dir.Sub("banks")
 	if err != nil {
 		return nil, nil, err
@@ -74,7 +80,19 @@ func StartHub(ctx context.Context, a *app.App, getenv func(string) string) (h *h
 		defer cancel()
 		_ = srv.Close(cctx)
 	}
+	a.PublishBanks(srv.URL())
 	return hub.New(a, srv.Directory(), hub.Options{}), stop, nil
+}
+
+// remoteBanks is the directory of emulated banks served by another process
+// at root.
+func remoteBanks(root string) *banks.Directory {
+	var bs []banks.Bank
+	for _, i := range mockbank.Catalog() {
+		bs = append(bs, i.DirectoryEntry(strings.TrimSuffix(root, "/")+"/"+i.ID))
+	}
+	d, _ := banks.NewDirectory(bs) // the catalog's ids and names are unique
+	return d
 }
 
 // bankFlag normalises a --bank value for messages.
