@@ -70,13 +70,17 @@ func newBank(s *Server, info Info, st *authz.Store) *bank {
 	default:
 		b.originalRoutes()
 	}
-	b.handle("/", kindOther, func(w http.ResponseWriter, r *http.Request) {
+	// Only GET falls through to a JSON 404, so that another method on a
+	// known path still gets the mux's 405.
+	b.handle("GET /", kindOther, func(w http.ResponseWriter, r *http.Request) {
 		b.fail(w, http.StatusNotFound, codeNotFound, "no such resource at "+b.info.Name)
 	})
 	return b
 }
 
-// handle registers a route that is counted and delayed by the latency fault.
+// handle registers a route that is counted, delayed by the latency fault
+// and logged (method, path and status only: queries and bodies may carry
+// codes and tokens).
 func (b *bank) handle(pattern string, k kind, h http.HandlerFunc) {
 	b.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		b.count[k].Add(1)
@@ -85,8 +89,21 @@ func (b *bank) handle(pattern string, k kind, h http.HandlerFunc) {
 				return
 			}
 		}
-		h(w, r)
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		h(sw, r)
+		b.s.opts.Logger.Debug("request", "bank", b.info.ID, "method", r.Method, "path", r.URL.Path, "status", sw.status)
 	})
+}
+
+// statusWriter remembers the status of an answer for the log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
 }
 
 func sleep(ctx context.Context, d time.Duration) bool {

@@ -14,7 +14,7 @@ import (
 )
 
 // txPage is the path of page n of an account's transactions.
-func txPage(t *testing.T, bank, account string, n int) string {
+func txPage(t testing.TB, bank, account string, n int) string {
 	switch info(t, bank).Style {
 	case banks.StyleUKOB:
 		return fmt.Sprintf("/open-banking/v3.1/aisp/accounts/%s/transactions?page=%d", account, n)
