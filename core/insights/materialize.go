@@ -53,10 +53,32 @@ func Recompute(ctx context.Context, s *store.Store, u model.UserRef, opts Option
 	if err != nil {
 		return Insights{}, err
 	}
-	if _, err := store.ReplaceByID(ctx, s, model.CollInsights, []Insights{ins}, func(i Insights) any { return i.ID }); err != nil {
+	if err := save(ctx, s, ins); err != nil {
 		return Insights{}, fmt.Errorf("cannot store the insights of %s: %w", u.UserName, err)
 	}
 	return ins, nil
+}
+
+// save replaces the user's document. Two first recomputations at once (a
+// sync finishing while a session opens the insights) both try to insert it
+// and one gets a duplicate key; the document exists by then, so that one
+// simply replaces it.
+func save(ctx context.Context, s *store.Store, ins Insights) error {
+	id := func(i Insights) any { return i.ID }
+	_, err := store.ReplaceByID(ctx, s, model.CollInsights, []Insights{ins}, id)
+	if err != nil && isDuplicateKey(err) {
+		_, err = store.ReplaceByID(ctx, s, model.CollInsights, []Insights{ins}, id)
+	}
+	return err
+}
+
+func isDuplicateKey(err error) bool {
+	if mongo.IsDuplicateKeyError(err) {
+		return true
+	}
+	// store.PartialWriteError keeps the server's message, not its code.
+	var pw *store.PartialWriteError
+	return errors.As(err, &pw) && strings.Contains(pw.Err.Error(), "E11000")
 }
 
 // Compute is Recompute without storing the result.
