@@ -192,18 +192,17 @@ func (b *bank) bgTransactions(w http.ResponseWriter, r *http.Request) {
 			txs = append(txs, t)
 		}
 	}
-	booked, pending := []map[string]any{}, []map[string]any{}
+	booked, pending := []bgTx{}, []bgTx{}
 	for _, t := range slice(txs, p, berlinTxPage) {
-		doc := map[string]any{"transactionId": t.ID, "valueDate": bgDate(t.Value),
-			"transactionAmount": bgAmount(t.Amount, t.Currency), "remittanceInformationUnstructured": t.Description,
-			"proprietaryBankTransactionCode": berlinCategory(t.Category), "merchantCategoryCode": t.MCC}
+		doc := bgTx{ID: t.ID, Value: bgDate(t.Value), Amount: bgMoney{t.Currency, strconv.FormatFloat(t.Amount, 'f', 2, 64)},
+			Remittance: t.Description, Code: berlinCategory(t.Category), MCC: t.MCC}
 		if t.Credit() {
-			doc["debtorName"] = t.Merchant
+			doc.Debtor = t.Merchant
 		} else {
-			doc["creditorName"] = t.Merchant
+			doc.Creditor = t.Merchant
 		}
 		if t.Status == gen.StatusBooked {
-			doc["bookingDate"] = bgDate(t.Booking)
+			doc.Booking = bgDate(t.Booking)
 			booked = append(booked, doc)
 		} else {
 			pending = append(pending, doc)
@@ -215,6 +214,24 @@ func (b *bank) bgTransactions(w http.ResponseWriter, r *http.Request) {
 	}
 	b.reply(w, http.StatusOK, map[string]any{"account": map[string]string{"iban": acc.Number},
 		"transactions": map[string]any{"booked": booked, "pending": pending, "_links": links}})
+}
+
+// bgTx is a transaction in the NextGenPSD2 shape.
+type bgTx struct {
+	ID         string  `json:"transactionId"`
+	Booking    string  `json:"bookingDate,omitempty"`
+	Value      string  `json:"valueDate"`
+	Amount     bgMoney `json:"transactionAmount"`
+	Creditor   string  `json:"creditorName,omitempty"`
+	Debtor     string  `json:"debtorName,omitempty"`
+	Remittance string  `json:"remittanceInformationUnstructured"`
+	Code       string  `json:"proprietaryBankTransactionCode"`
+	MCC        string  `json:"merchantCategoryCode,omitempty"`
+}
+
+type bgMoney struct {
+	Currency string `json:"currency"`
+	Amount   string `json:"amount"`
 }
 
 // berlinCategory is Rheinbank's own code of a category (upper snake case).

@@ -264,19 +264,18 @@ func (b *bank) ukTransactions(w http.ResponseWriter, r *http.Request) {
 		txs = a.filter(b.transactions(a.cust, acc.ID), from, to)
 	}
 	detail := a.txView().detail
-	list := make([]map[string]any, 0, ukobTxPage)
+	list := make([]ukTx, 0, ukobTxPage)
 	for _, t := range slice(txs, p, ukobTxPage) {
 		ind := "Debit"
 		if t.Credit() {
 			ind = "Credit"
 		}
-		doc := map[string]any{"AccountId": t.AccountID, "TransactionId": t.ID, "TransactionReference": t.Reference,
-			"Amount": ukMoney{ukAmount(t.Amount), t.Currency}, "CreditDebitIndicator": ind, "Status": t.Status,
-			"BookingDateTime": ukTime(t.Booking), "ValueDateTime": ukTime(t.Value),
-			"ProprietaryBankTransactionCode": map[string]string{"Code": t.Category, "Issuer": "Albion"}}
+		doc := ukTx{AccountID: t.AccountID, TransactionID: t.ID, Reference: t.Reference,
+			Amount: ukMoney{ukAmount(t.Amount), t.Currency}, Indicator: ind, Status: t.Status,
+			Booking: ukTime(t.Booking), Value: ukTime(t.Value), Code: ukCode{Code: t.Category, Issuer: "Albion"}}
 		if detail {
-			doc["TransactionInformation"] = t.Description
-			doc["MerchantDetails"] = map[string]string{"MerchantName": t.Merchant, "MerchantCategoryCode": t.MCC}
+			doc.Information = t.Description
+			doc.Merchant = &ukMerchant{Name: t.Merchant, MCC: t.MCC}
 		}
 		list = append(list, doc)
 	}
@@ -286,6 +285,31 @@ func (b *bank) ukTransactions(w http.ResponseWriter, r *http.Request) {
 		next = b.pageURL(r, p+1)
 	}
 	b.reply(w, http.StatusOK, ukEnvelope(b.self(r), map[string]any{"Transaction": list}, total, next))
+}
+
+// ukTx is a transaction in the UK shape.
+type ukTx struct {
+	AccountID     string      `json:"AccountId"`
+	TransactionID string      `json:"TransactionId"`
+	Reference     string      `json:"TransactionReference"`
+	Amount        ukMoney     `json:"Amount"`
+	Indicator     string      `json:"CreditDebitIndicator"`
+	Status        string      `json:"Status"`
+	Booking       string      `json:"BookingDateTime"`
+	Value         string      `json:"ValueDateTime"`
+	Information   string      `json:"TransactionInformation,omitempty"`
+	Merchant      *ukMerchant `json:"MerchantDetails,omitempty"`
+	Code          ukCode      `json:"ProprietaryBankTransactionCode"`
+}
+
+type ukMerchant struct {
+	Name string `json:"MerchantName"`
+	MCC  string `json:"MerchantCategoryCode"`
+}
+
+type ukCode struct {
+	Code   string `json:"Code"`
+	Issuer string `json:"Issuer"`
 }
 
 // pageURL is the request's absolute URL with another page number.
