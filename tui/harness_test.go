@@ -93,7 +93,8 @@ func start(t testing.TB, o Options, w, h int) *screen {
 	t.Cleanup(func() {
 		_ = tm.Quit()
 		tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
-		_ = emu.Close()
+		// Closing the input pipe ends the reader above (emu.Close would race with it).
+		_ = emu.InputPipe().(io.Closer).Close()
 	})
 	return s
 }
@@ -155,17 +156,18 @@ func (s *screen) waitGone(gone string) string {
 	}
 }
 
-// settle waits until two reads a moment apart agree (the last frame is
-// drawn), then returns the screen.
+// settle waits until the screen has not changed for a quarter of a second
+// (the last frame is drawn), then returns it.
 func (s *screen) settle() string {
-	prev := s.text()
-	for i := 0; i < 100; i++ {
-		time.Sleep(60 * time.Millisecond)
+	prev, same := s.text(), 0
+	for i := 0; i < 200 && same < 5; i++ {
+		time.Sleep(50 * time.Millisecond)
 		cur := s.text()
 		if cur == prev {
-			return cur
+			same++
+		} else {
+			prev, same = cur, 0
 		}
-		prev = cur
 	}
 	return prev
 }

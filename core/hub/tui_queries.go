@@ -12,17 +12,15 @@ import (
 	"github.com/openfinance-tui/openfinance/core/store"
 )
 
-// DataCounts counts the user's documents per collection, at one bank (id or
-// name) or, with bank "", everything the user has (users included): what
-// Revoke or EraseUser would erase, so a confirmation can say it exactly.
+// DataCounts counts the user's documents per collection that Revoke (at
+// one bank, id or name) or EraseUser (bank "") would erase, so a
+// confirmation can say exactly what goes.
 // Collections with nothing stored are left out.
 func (h *Hub) DataCounts(ctx context.Context, u model.UserRef, bank string) (map[string]int, error) {
 	name, id := "", ""
 	if bank != "" {
-		b, err := h.Bank(bank)
-		if err != nil {
-			name, id = bank, bank // a bank only imported data names
-		} else {
+		name, id = bank, bank // a bank only imported data names
+		if b, err := h.Bank(bank); err == nil {
 			name, id = b.Name, b.ID
 		}
 	}
@@ -44,11 +42,13 @@ func (h *Hub) DataCounts(ctx context.Context, u model.UserRef, bank string) (map
 		{model.CollAccounts, and(store.OwnerFilter("AccountUser", u), "AccountBank", name)},
 		{model.CollProducts, and(store.OwnerFilter("ProductCustomer", u), "ProductBank", name)},
 		{model.CollTransactions, and(store.OwnerFilter("TransactionUser", u), "TransactionBank", name)},
-		{model.CollConsents, and(store.OwnerFilter("ConsentUser", u), "BankId", id)},
 		{model.CollTokens, and(topOwner, "BankId", id)},
 	}
 	if bank == "" {
+		// A revoked consent stays on record (marked Revoked); erasing the
+		// user removes the records too.
 		filters = append(filters,
+			query{model.CollConsents, store.OwnerFilter("ConsentUser", u)},
 			query{model.CollAudit, topOwner},
 			query{model.CollInsights, bson.D{{Key: "UserName", Value: u.UserName}}},
 			query{model.CollUsers, bson.D{{Key: "UserName", Value: u.UserName}}},

@@ -118,6 +118,14 @@ func (f *form) credentials() hub.Credentials {
 	return c
 }
 
+// emptyHere says so when the focused field is empty.
+func (f *form) emptyHere() string {
+	if len(f.inputs) == 0 || strings.TrimSpace(f.inputs[f.cur].Value()) != "" {
+		return ""
+	}
+	return "Please fill in " + strings.ToLower(f.labels[f.cur]) + "."
+}
+
 // problem says which field is still empty.
 func (f *form) problem() string {
 	for i, in := range f.inputs {

@@ -98,6 +98,10 @@ func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
 			m.form.fill(m.Bank().DemoCredentials(m.c.User.UserName))
 			return nil
 		case key.Matches(k, km.Submit):
+			if p := m.form.emptyHere(); p != "" {
+				m.form.err = p
+				return nil
+			}
 			if m.form.last() {
 				if p := m.form.problem(); p != "" {
 					m.form.err = p

@@ -116,7 +116,7 @@ func (m *Model) bankBox(title, body string) string {
 	}
 	head := st.Badge(bk.Name, bk.Color) + " " + st.Bold.Render(title)
 	return lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(border).Padding(0, 2).
-		Render(head + "\n" + st.Muted.Render(bk.Name+"'s own page: openfinance never sees your password.") + "\n\n" + body)
+		Render(head + "\n" + st.Muted.Render("This is "+bk.Name+"'s own page; openfinance does not keep your password.") + "\n\n" + body)
 }
 
 func (m *Model) loginView() string {
@@ -182,8 +182,13 @@ func (m *Model) syncView() string {
 			pct = float64(r.done) / float64(r.total)
 		}
 		count := ""
-		if r.count > 0 || r.finished {
+		switch {
+		case r.count > 0:
 			count = common.Count(r.count) + " fetched"
+		case r.total > 0:
+			count = common.Count(r.done) + " of " + common.Count(r.total)
+		case r.finished:
+			count = "none"
 		}
 		if r.name == "insights" && r.finished {
 			count = "recomputed"

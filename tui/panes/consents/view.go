@@ -35,7 +35,11 @@ func (p *Pane) View() string {
 	if p.busy != "" {
 		b.WriteString(st.Warn.Render(p.busy))
 	} else {
-		b.WriteString(st.Muted.Render(fmt.Sprintf("%d consents. Each lets one bank share the data listed with openfinance until it expires.", len(p.consents))))
+		n := fmt.Sprintf("%d consents", len(p.consents))
+		if len(p.consents) == 1 {
+			n = "1 consent"
+		}
+		b.WriteString(st.Muted.Render(n + ". Each lets one bank share the data listed with openfinance until it expires."))
 	}
 	b.WriteString("\n")
 	if len(p.consents) == 0 {
