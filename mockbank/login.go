@@ -39,7 +39,7 @@ You can withdraw this consent at any time.</p>
 <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
 {{if .NeedsOTP}}<label for="otp">One-time code</label><input id="otp" name="otp" inputmode="numeric" autocomplete="one-time-code" required>
 {{end}}<button class="approve" name="action" value="approve">Log in and allow</button>
-<button class="reject" name="action" value="reject" formnovalidate>Don't allow</button>
+<button class="reject" name="action" value="reject">Don't allow</button>
 </form>
 <p><small>Sandbox: every customer's password is published with the bank's API documentation.</small></p>
 </main></body></html>{{end}}
