@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/openfinance-tui/openfinance/core/bankapi"
 	"github.com/openfinance-tui/openfinance/core/banks"
 	"github.com/openfinance-tui/openfinance/mockbank"
 	"github.com/openfinance-tui/openfinance/mockbank/gen"
@@ -157,6 +158,17 @@ func BenchmarkMillionCustomerFirstPage(b *testing.B) {
 	for b.Loop() {
 		if r := h.get("green-bank", path, tok); r.status != http.StatusOK {
 			b.Fatalf("%d", r.status)
+		}
+	}
+}
+
+// The client normalises every category the banks write to itself,
+// including Rheinbank's upper snake case codes.
+func TestCategoriesAreTheClientsCommonList(t *testing.T) {
+	for _, c := range gen.Categories() {
+		berlin := strings.ToUpper(strings.ReplaceAll(c, " ", "_"))
+		if bankapi.NormalizeCategory(c) != c || bankapi.NormalizeCategory(berlin) != c {
+			t.Errorf("%q (%q) normalises to %q", c, berlin, bankapi.NormalizeCategory(berlin))
 		}
 	}
 }

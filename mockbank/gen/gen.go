@@ -174,8 +174,8 @@ const (
 	Mortgage = "Mortgage"
 )
 
-// Categories every bank uses (the common list of core/bankapi, so the
-// client's normalisation is the identity on them).
+// Categories every bank uses: a subset of the common list of core/bankapi,
+// so the client's normalisation is the identity on them.
 const (
 	CatIncome        = "Income"
 	CatHousing       = "Housing"
