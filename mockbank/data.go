@@ -13,7 +13,7 @@ import (
 // never holds them all.
 const (
 	maxCachedCustomers = 4096
-	maxCachedTx        = 400_000
+	maxCachedTx        = 100_000
 )
 
 // dataCache keeps recently served customers and account histories.
