@@ -26,6 +26,7 @@ type Pane struct {
 	months []string // selectable months, oldest first
 	month  int      // index into months
 	scroll int
+	lines  []string // the laid-out pane, cropped by View
 }
 
 type loadedMsg struct {
@@ -63,6 +64,7 @@ func (p *Pane) Set(ins coreins.Insights) {
 	if i := slices.Index(p.months, prev); i >= 0 {
 		p.month = i
 	}
+	p.layout()
 }
 
 // Month is the selected month ("" when there is none).
@@ -100,6 +102,7 @@ func (p *Pane) Update(msg tea.Msg) tea.Cmd {
 	case loadedMsg:
 		if msg.err != nil {
 			p.loaded, p.err = true, msg.err
+			p.layout()
 			return common.ErrorCmd(common.Insights, msg.err)
 		}
 		p.Set(msg.ins)
@@ -115,8 +118,10 @@ func (p *Pane) Update(msg tea.Msg) tea.Cmd {
 		switch {
 		case key.Matches(msg, km.PrevMonth):
 			p.month = max(0, p.month-1)
+			p.layout()
 		case key.Matches(msg, km.NextMonth):
 			p.month = min(len(p.months)-1, p.month+1)
+			p.layout()
 		case key.Matches(msg, km.Down):
 			p.scroll++
 		case key.Matches(msg, km.Up):
@@ -129,11 +134,15 @@ func (p *Pane) Update(msg tea.Msg) tea.Cmd {
 			p.scroll = 0
 		}
 	}
+	p.scroll = common.Clamp(p.scroll, 0, max(0, len(p.lines)-p.h))
 	return nil
 }
 
 // SetSize implements common.Component.
-func (p *Pane) SetSize(w, h int) { p.w, p.h = w, h }
+func (p *Pane) SetSize(w, h int) {
+	p.w, p.h = w, h
+	p.layout()
+}
 
 // ShortHelp implements help.KeyMap.
 func (p *Pane) ShortHelp() []key.Binding {

@@ -14,13 +14,24 @@ import (
 	"github.com/openfinance-tui/openfinance/tui/components/chart"
 )
 
-// View implements common.Component.
+// View implements common.Component: it only crops the lines laid out when
+// the data, size or month changed (charts are too dear to draw per frame).
 func (p *Pane) View() string {
 	switch {
 	case !p.loaded:
 		return p.c.Loading(p.w, p.h)
 	case p.err != nil:
 		return p.c.Failed(p.w, p.h, "your insights")
+	}
+	from := common.Clamp(p.scroll, 0, max(0, len(p.lines)-p.h))
+	return common.Frame(strings.Join(p.lines[from:min(len(p.lines), from+p.h)], "\n"), p.w, p.h)
+}
+
+// layout renders the whole pane into p.lines.
+func (p *Pane) layout() {
+	if !p.loaded || p.err != nil || p.w <= 0 {
+		p.lines = nil
+		return
 	}
 	st := p.c.Styles
 	ins := p.ins
@@ -53,9 +64,7 @@ func (p *Pane) View() string {
 	out = append(out, join(wide, colW, cats, merch), "")
 	out = append(out, st.Subtitle.Render("Recurring payments"), p.recurring())
 
-	lines := strings.Split(strings.Join(out, "\n"), "\n")
-	p.scroll = common.Clamp(p.scroll, 0, max(0, len(lines)-p.h))
-	return common.Frame(strings.Join(lines[p.scroll:], "\n"), p.w, p.h)
+	p.lines = strings.Split(strings.Join(out, "\n"), "\n")
 }
 
 func (p *Pane) monthLine() string {

@@ -26,6 +26,7 @@ type Pane struct {
 	pos      insights.Position
 	consents []model.Consent
 	scroll   int
+	lines    []string // the laid-out pane, cropped by View
 }
 
 // New builds the pane.
@@ -67,6 +68,7 @@ func (p *Pane) load() tea.Cmd {
 // Set replaces the data shown.
 func (p *Pane) Set(d Data) {
 	p.loaded, p.err, p.pos, p.consents = true, nil, d.Position, d.Consents
+	p.layout()
 }
 
 // Update implements common.Component.
@@ -94,7 +96,10 @@ func (p *Pane) Update(msg tea.Msg) tea.Cmd {
 }
 
 // SetSize implements common.Component.
-func (p *Pane) SetSize(w, h int) { p.w, p.h = w, h }
+func (p *Pane) SetSize(w, h int) {
+	p.w, p.h = w, h
+	p.layout()
+}
 
 // ShortHelp implements help.KeyMap.
 func (p *Pane) ShortHelp() []key.Binding { return []key.Binding{p.c.Keys.Link} }
@@ -104,13 +109,23 @@ func (p *Pane) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{p.c.Keys.Link, p.c.Keys.Up, p.c.Keys.Down}}
 }
 
-// View implements common.Component.
+// View implements common.Component: it crops what layout drew.
 func (p *Pane) View() string {
 	switch {
 	case !p.loaded:
 		return p.c.Loading(p.w, p.h)
 	case p.err != nil:
 		return p.c.Failed(p.w, p.h, "your overview")
+	}
+	from := common.Clamp(p.scroll, 0, max(0, len(p.lines)-p.h))
+	return common.Frame(strings.Join(p.lines[from:min(len(p.lines), from+p.h)], "\n"), p.w, p.h)
+}
+
+// layout draws the whole pane into p.lines (on new data or a new size).
+func (p *Pane) layout() {
+	if !p.loaded || p.err != nil || p.w <= 0 {
+		p.lines = nil
+		return
 	}
 	st := p.c.Styles
 	pos := p.pos
@@ -152,9 +167,7 @@ func (p *Pane) View() string {
 	}
 	b.WriteString("\n" + st.Subtitle.Render("Last sync") + "\n")
 	b.WriteString(p.syncLines())
-	lines := strings.Split(b.String(), "\n")
-	p.scroll = common.Clamp(p.scroll, 0, max(0, len(lines)-p.h))
-	return common.Frame(strings.Join(lines[p.scroll:], "\n"), p.w, p.h)
+	p.lines = strings.Split(b.String(), "\n")
 }
 
 // syncLines tells, per bank with data or a consent, when it last synced.
