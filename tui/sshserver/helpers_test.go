@@ -235,10 +235,24 @@ func openTUI(t testing.TB, c *gossh.Client, w, h int) *tuiSession {
 	}
 	ts := &tuiSession{t: t, sess: s, stdin: stdin, screen: scr, ended: make(chan error, 1)}
 	// The emulator answers the program's terminal queries, as a real
-	// terminal would.
-	go func() { _, _ = io.Copy(stdin, scr.emu) }()
+	// terminal would. It is drained even once the session is gone: an
+	// unread answer would block the emulator (and the screen's lock).
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := scr.emu.Read(buf)
+			if err != nil {
+				return
+			}
+			_, _ = stdin.Write(buf[:n])
+		}
+	}()
 	go func() { ts.ended <- s.Wait() }()
-	t.Cleanup(func() { _ = s.Close(); _ = scr.emu.Close() })
+	t.Cleanup(func() {
+		_ = s.Close()
+		// Ends the pump above (Emulator.Close would race with its Read).
+		_ = scr.emu.InputPipe().(io.Closer).Close()
+	})
 	return ts
 }
 

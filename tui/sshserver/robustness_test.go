@@ -45,8 +45,20 @@ func TestPanicEndsOnlyThatSession(t *testing.T) {
 func TestHostileWindowSizes(t *testing.T) {
 	e := startEnv(t, sshserver.Config{})
 	c := e.mustDial(newKey(t))
-	ts := openTUI(t, c, 0, 0)
-	ts.waitText("size=0x0")
+
+	zero := openTUI(t, c, 0, 0) // draws nothing at 0×0, but runs
+	zero.press("q")
+	if err := zero.waitEnd(); err != nil {
+		t.Fatalf("a 0×0 session: %v", err)
+	}
+	big := openTUI(t, c, 10000, 10000)
+	big.press("x")
+	big.waitScreen("a clamped size", func(s string) bool { return strings.Contains(s, "size=500x200 keys=1") })
+
+	ts := openTUI(t, c, 80, 24)
+	// Resizes start once the session runs, as a person's would (the ssh
+	// package reads and writes the pty's size without a lock).
+	ts.waitText("keys=0")
 	for _, wh := range [][2]int{{10000, 10000}, {1, 1}, {0, 0}, {1 << 20, 3}} {
 		if err := ts.sess.WindowChange(wh[1], wh[0]); err != nil {
 			t.Fatalf("window change: %v", err)
@@ -63,10 +75,6 @@ func TestHostileWindowSizes(t *testing.T) {
 	ts.waitText("size=80x24")
 	ts.press("\x1a") // ctrl+z
 	ts.waitText("resumed=true")
-
-	big := openTUI(t, c, 10000, 10000)
-	big.press("x")
-	big.waitScreen("a clamped size", func(s string) bool { return strings.Contains(s, "size=500x200 keys=1") })
 	ts.press("q")
 	if err := ts.waitEnd(); err != nil {
 		t.Fatalf("quit after resizes: %v", err)

@@ -22,7 +22,6 @@ import (
 
 	"charm.land/log/v2"
 	"charm.land/wish/v2"
-	bm "charm.land/wish/v2/bubbletea"
 	"github.com/charmbracelet/ssh"
 
 	"github.com/openfinance-tui/openfinance/core/hub"
@@ -186,7 +185,7 @@ func New(cfg Config) (*Server, error) {
 		wish.WithMiddleware(
 			s.recoverMiddleware(
 				s.goodbyeMiddleware,
-				bm.MiddlewareWithProgramHandler(s.program),
+				s.teaMiddleware,
 				s.commandMiddleware,
 			),
 			s.logMiddleware,

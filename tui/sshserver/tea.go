@@ -2,6 +2,7 @@ package sshserver
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"strconv"
@@ -53,9 +54,50 @@ func clampSize(w, h int) (int, int) {
 	return min(max(w, 0), maxWidth), min(max(h, 0), maxHeight)
 }
 
-// program is the bubbletea middleware's ProgramHandler: one program per
-// session, with the session's own input, output, size, colour profile and
-// context.
+// teaMiddleware runs the TUI of a session with a pty: wish's bubbletea
+// middleware (MiddlewareWithProgramHandler), except that it logs to the
+// session's logger rather than the process-wide one and stops forwarding
+// window changes once the client has gone.
+func (s *Server) teaMiddleware(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		p := s.program(sess)
+		if p == nil {
+			next(sess)
+			return
+		}
+		st := stateOf(sess)
+		_, winch, _ := sess.Pty()
+		ctx, cancel := context.WithCancel(st.ctx)
+		go func() {
+			for {
+				select {
+				case <-ctx.Done():
+					p.Quit()
+					return
+				case w, ok := <-winch:
+					if !ok {
+						return
+					}
+					p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
+				}
+			}
+		}()
+		_, err := p.Run()
+		switch {
+		case err == nil:
+		case errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, tea.ErrProgramPanic):
+			st.log.Debug("TUI stopped with its session", "err", err)
+		default:
+			st.log.Error("TUI stopped", "err", err)
+		}
+		p.Kill() // restores the client's terminal if the program did not
+		cancel()
+		next(sess)
+	}
+}
+
+// program builds one session's program, with the session's own input,
+// output, size, colour profile and context (nil: do not start one).
 func (s *Server) program(sess ssh.Session) *tea.Program {
 	st := stateOf(sess)
 	pty, _, _ := sess.Pty() // commandMiddleware let only pty sessions through
