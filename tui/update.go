@@ -80,7 +80,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.setPane(int(msg.To))
 		return nil
 	case consents.UserErasedMsg:
-		return tea.Batch(m.signOut(), common.Status("Erased every trace of %s.", msg.User))
+		cmd := m.signOut()
+		m.status = fmt.Sprintf("Erased every trace of %s: %s.", msg.User, msg.Erased)
+		return cmd
 	case syncedMsg:
 		return m.synced(msg)
 	}
@@ -191,7 +193,11 @@ func (m *Model) synced(msg syncedMsg) tea.Cmd {
 	case len(msg.reports) == 0:
 		m.status = "Nothing to sync: no bank is linked yet (L links one)."
 	default:
-		m.status = fmt.Sprintf("Synced %d banks: %s transactions, %s new.", len(msg.reports)-failed, common.Count(tx), common.Count(fresh))
+		banks := "banks"
+		if n := len(msg.reports) - failed; n == 1 {
+			banks = "bank"
+		}
+		m.status = fmt.Sprintf("Synced %d %s: %s transactions, %s new.", len(msg.reports)-failed, banks, common.Count(tx), common.Count(fresh))
 	}
 	return m.broadcast(common.DataChangedMsg{})
 }

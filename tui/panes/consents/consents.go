@@ -51,8 +51,9 @@ type (
 	}
 )
 
-// UserErasedMsg tells the root the user and all their data are gone.
-type UserErasedMsg struct{ User string }
+// UserErasedMsg tells the root the user and all their data are gone
+// (Erased says what, in words).
+type UserErasedMsg struct{ User, Erased string }
 
 // New builds the pane.
 func New(c *common.Common) *Pane { return &Pane{c: c, dialog: confirm.New(c)} }
@@ -120,12 +121,11 @@ func (p *Pane) Update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			return tea.Batch(common.ErrorCmd(common.Consents, msg.err), common.DataChanged)
 		}
-		status := common.Status("%s: erased %s.", msg.what, describe(msg.erased))
 		if msg.all {
-			name := p.c.User.UserName
-			return tea.Batch(status, func() tea.Msg { return UserErasedMsg{User: name} })
+			done := UserErasedMsg{User: p.c.User.UserName, Erased: describe(msg.erased)}
+			return func() tea.Msg { return done }
 		}
-		return tea.Batch(status, common.DataChanged)
+		return tea.Batch(common.Status("%s: erased %s.", msg.what, describe(msg.erased)), common.DataChanged)
 	}
 	if p.dialog.Open() {
 		return p.dialog.Update(msg)
