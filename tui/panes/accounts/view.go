@@ -94,7 +94,6 @@ func (p *Pane) detailView() string {
 	kv("Owner", a.AccountUser.UserName)
 	if a.Lineage != nil {
 		kv("Synced from", a.Lineage.BankId+" at "+a.Lineage.FetchedAt.Format("2 Jan 2006 15:04"))
-		kv("Consent", a.Lineage.ConsentId)
 	} else {
 		kv("Source", "demo data (not synced)")
 	}
