@@ -78,7 +78,19 @@ func Run(ctx context.Context, args []string, stdio IO, opt ...Options) int {
 	root.SetIn(stdio.In)
 	root.SetOut(stdio.Out)
 	root.SetErr(stdio.Err)
-	err := fang.Execute(ctx, root,
+	var err error
+	if o.Identity != "" {
+		// Over SSH: fang styles help and errors after probing the
+		// process's own terminal (os.Stdin/os.Stdout), which is the
+		// server's, not the client's; plain cobra writes to stdio only.
+		root.CompletionOptions.DisableDefaultCmd = true
+		root.Version = versionString()
+		if err = root.ExecuteContext(ctx); err != nil {
+			fmt.Fprintf(stdio.Err, "openfinance: %s\n", sentence(err))
+		}
+		return exitCode(err)
+	}
+	err = fang.Execute(ctx, root,
 		fang.WithVersion(versionString()),
 		fang.WithoutManpage(),
 		fang.WithErrorHandler(func(w io.Writer, _ fang.Styles, err error) {
@@ -86,6 +98,40 @@ func Run(ctx context.Context, args []string, stdio IO, opt ...Options) int {
 		}),
 	)
 	return exitCode(err)
+}
+
+// sshCommand reports whether a top-level command may run for an SSH
+// identity. It is an allowlist so that a command added later (a server, a
+// file import) is not exposed to strangers by accident.
+func sshCommand(name string) bool {
+	switch name {
+	case "users", "accounts", "products", "position", "banks",
+		"link", "sync", "consents", "revoke", "transactions", "insights", "audit", "erase", "help":
+		return true
+	}
+	return false
+}
+
+// restrictForSSH hides every command sshCommand does not allow and makes it
+// (whatever its flags or arguments) say so.
+func (e *env) restrictForSSH(root *cobra.Command) {
+	var refuse func(c *cobra.Command)
+	refuse = func(c *cobra.Command) {
+		c.Hidden = true
+		c.Args = cobra.ArbitraryArgs
+		c.DisableFlagParsing = true
+		c.PreRunE, c.PreRun = nil, nil
+		c.Run = nil
+		c.RunE = func(*cobra.Command, []string) error { return e.localOnly() }
+		for _, sub := range c.Commands() {
+			refuse(sub)
+		}
+	}
+	for _, c := range root.Commands() {
+		if !sshCommand(c.Name()) {
+			refuse(c)
+		}
+	}
 }
 
 func exitCode(err error) int {
@@ -147,6 +193,9 @@ func (e *env) rootCmd() *cobra.Command {
 		root.AddCommand(add)
 	}
 	e.addTUI(root) // no subcommand: the TUI (tui.go)
+	if e.opts.Identity != "" {
+		e.restrictForSSH(root)
+	}
 	return root
 }
 
