@@ -178,3 +178,19 @@ func Count(n int) string {
 	s := Amount(float64(n))
 	return s[:len(s)-3]
 }
+
+// Squeeze drops the blank lines of s when it has more than h lines, so a
+// form keeps its last line (the action) on small terminals.
+func Squeeze(s string, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) <= h {
+		return s
+	}
+	kept := lines[:0]
+	for _, l := range lines {
+		if strings.TrimSpace(ansi.Strip(l)) != "" {
+			kept = append(kept, l)
+		}
+	}
+	return strings.Join(kept, "\n")
+}

@@ -44,7 +44,7 @@ func (m *Model) View() string {
 	if m.busy != "" {
 		out += "\n\n" + m.spin.View() + " " + st.Warn.Render(m.busy) + st.Muted.Render("  (esc cancels)")
 	}
-	return common.Frame(out, m.w, m.h)
+	return common.Frame(common.Squeeze(out, m.h), m.w, m.h)
 }
 
 func (m *Model) bankView() string {
@@ -115,8 +115,13 @@ func (m *Model) bankBox(title, body string) string {
 		border = lipgloss.Color(bk.Color)
 	}
 	head := st.Badge(bk.Name, bk.Color) + " " + st.Bold.Render(title)
+	sub := "\n" + st.Muted.Render("This is "+bk.Name+"'s own page; openfinance does not keep your password.") + "\n"
+	if m.h < 24 { // small terminal: the buttons matter more than the blurb
+		sub, body = "", common.Squeeze(body, 0)
+	}
 	return lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(border).Padding(0, 2).
-		Render(head + "\n" + st.Muted.Render("This is "+bk.Name+"'s own page; openfinance does not keep your password.") + "\n\n" + body)
+		MaxWidth(max(m.w, 10)).Width(min(max(m.w-2, 10), 76)).
+		Render(head + "\n" + sub + body)
 }
 
 func (m *Model) loginView() string {

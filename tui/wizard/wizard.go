@@ -168,9 +168,11 @@ func (m *Model) ShortHelp() []key.Binding {
 	case StepBank:
 		back.SetHelp("esc", "close")
 		enter.SetHelp("enter", "choose")
-		return []key.Binding{km.Up, km.Down, enter, back}
+		return []key.Binding{enter, km.Up, km.Down, back}
 	case StepReview:
-		return []key.Binding{km.Up, km.Down, km.Toggle, km.Left, km.Right, enter, back}
+		adjust := km.Right
+		adjust.SetHelp("←/→", "change")
+		return []key.Binding{enter, km.Toggle, adjust, km.Up, km.Down, back}
 	case StepLogin:
 		enter.SetHelp("enter", "sign in")
 		return []key.Binding{km.NextField, enter, km.FillDemo, back}
