@@ -69,6 +69,15 @@ func (e *env) serveCmd() *cobra.Command {
 
 func (e *env) serveSSH(ctx context.Context, h *hub.Hub, f serveFlags, rate sshserver.Rate) error {
 	a := h.App()
+	// A fresh store gets the demo data, as the local TUI does: its exchange
+	// rates are what every non-USD bank's insights need. The demo people it
+	// adds are invisible to SSH users, who only ever see themselves.
+	sctx, cancel := context.WithTimeout(ctx, stepTimeout)
+	_, err := h.SeedIfEmpty(sctx)
+	cancel()
+	if err != nil {
+		return err
+	}
 	hostKey := f.hostKey
 	if hostKey == "" {
 		hostKey = filepath.Join(a.Dir.Path, "ssh", "host_ed25519")
