@@ -13,6 +13,7 @@ func TestResyncDetailsRenewAndErase(t *testing.T) {
 	link(t, "erin", "green-bank")
 	s := start(t, options("erin"), goldenW, goldenH)
 	s.waitFor("Net worth", "ok just now")
+	t.Run("overview", func(t *testing.T) { s.golden(t) })
 	s.press("r")
 	s.waitFor("Synced 1 bank: 427 transactions, 0 new.")
 
@@ -29,6 +30,12 @@ func TestResyncDetailsRenewAndErase(t *testing.T) {
 	s.press("esc", "4", "m")
 	s.waitFor("m month: 2026-03")
 	t.Run("transactions-march", func(t *testing.T) { s.golden(t) })
+
+	s.press("5")
+	s.waitFor("Spending by category in 2026-03", "Recurring payments")
+	s.press("[")
+	s.waitFor("Spending by category in 2026-02")
+	t.Run("insights-february", func(t *testing.T) { s.golden(t) })
 
 	s.press("6")
 	s.waitFor("● Active")
