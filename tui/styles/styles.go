@@ -53,13 +53,17 @@ type Styles struct {
 	Key                      lipgloss.Style
 	Bar, BarDebt, BarEmpty   lipgloss.Style
 	Help                     help.Styles
+
+	// badges caches rendered bank badges: lists draw one per row per frame.
+	// Only the program's own goroutine renders, so no lock is needed.
+	badges map[string]string
 }
 
 // New builds the styles for a dark or light background.
 func New(dark bool) *Styles {
 	p := NewPalette(dark)
 	n := lipgloss.NewStyle
-	s := &Styles{Dark: dark, Palette: p}
+	s := &Styles{Dark: dark, Palette: p, badges: map[string]string{}}
 	s.App = n()
 	s.Header = n().Foreground(p.Fg)
 	s.Brand = n().Bold(true).Foreground(p.Accent)
@@ -98,6 +102,18 @@ func New(dark bool) *Styles {
 // Badge renders a bank's name on its brand colour, with a text colour that
 // stays readable on it.
 func (s *Styles) Badge(name, hex string) string {
+	k := name + "\x00" + hex
+	if b, ok := s.badges[k]; ok {
+		return b
+	}
+	b := s.badge(name, hex)
+	if s.badges != nil && len(s.badges) < 256 {
+		s.badges[k] = b
+	}
+	return b
+}
+
+func (s *Styles) badge(name, hex string) string {
 	if hex == "" {
 		return s.Bold.Render(name)
 	}
