@@ -102,8 +102,10 @@ func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
 				m.form.err = p
 				return nil
 			}
-			if m.form.last() {
-				if p := m.form.problem(); p != "" {
+			// Every field filled (typed, or ctrl+f): sign in from wherever
+			// the cursor is; otherwise enter walks to the next field.
+			if p := m.form.problem(); p == "" || m.form.last() {
+				if p != "" {
 					m.form.err = p
 					return nil
 				}
