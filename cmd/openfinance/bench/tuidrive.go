@@ -1,0 +1,95 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// driver runs a Bubble Tea model the way a program does, without a
+// terminal: commands run in goroutines, their messages come back to
+// Update one at a time on the caller's goroutine, and batches are
+// unfolded. It lets the harness call View exactly when it wants to time it.
+type driver struct {
+	m       tea.Model
+	msgs    chan tea.Msg
+	done    chan struct{}
+	pending int
+}
+
+func newDriver(m tea.Model) *driver {
+	return &driver{m: m, msgs: make(chan tea.Msg, 64), done: make(chan struct{})}
+}
+
+// close abandons the commands still running (their results are dropped).
+func (d *driver) close() { close(d.done) }
+
+func (d *driver) exec(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	d.pending++
+	go func() {
+		msg := cmd()
+		select {
+		case d.msgs <- msg:
+		case <-d.done:
+		}
+	}()
+}
+
+// send hands msg to the model (unfolding batches and sequences).
+func (d *driver) send(msg tea.Msg) {
+	switch msg := msg.(type) {
+	case nil:
+		return
+	case tea.BatchMsg:
+		for _, c := range msg {
+			d.exec(c)
+		}
+		return
+	}
+	// tea.Sequence's message is an unexported []tea.Cmd.
+	if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().Elem() == reflect.TypeFor[tea.Cmd]() {
+		for i := range v.Len() {
+			d.exec(v.Index(i).Interface().(tea.Cmd))
+		}
+		return
+	}
+	var cmd tea.Cmd
+	d.m, cmd = d.m.Update(msg)
+	d.exec(cmd)
+}
+
+// run delivers messages until no command is left running, or until after
+// a delivery stop reports true.
+func (d *driver) run(ctx context.Context, stop func() bool) error {
+	for d.pending > 0 {
+		if stop != nil && stop() {
+			return nil
+		}
+		select {
+		case msg := <-d.msgs:
+			d.pending--
+			d.send(msg)
+		case <-ctx.Done():
+			return fmt.Errorf("the TUI did not finish loading: %w", ctx.Err())
+		}
+	}
+	if stop != nil && !stop() {
+		return fmt.Errorf("the TUI went idle before showing what was expected")
+	}
+	return nil
+}
+
+// frame renders the model and returns the screen's plain text.
+func (d *driver) frame() string { return ansi.Strip(d.m.View().Content) }
+
+// key is a key press as the terminal sends it.
+func key(s string) tea.KeyPressMsg {
+	r := []rune(s)
+	return tea.KeyPressMsg{Code: r[0], Text: s}
+}
