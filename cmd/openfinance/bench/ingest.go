@@ -35,7 +35,7 @@ func (w *world) createAndLink(ctx context.Context, r *Report) error {
 	r.Data.BanksPerUser = len(w.heavy.Banks())
 	r.Data.LinkSeconds = time.Since(t0).Seconds()
 	r.Data.Nominal = w.cfg.Nominal()
-	w.say("%d users linked at %d banks each in %.1f s", len(w.users), r.Data.BanksPerUser, r.Data.LinkSeconds)
+	w.say("%d users linked at %d banks each in %.2f s", len(w.users), r.Data.BanksPerUser, r.Data.LinkSeconds)
 	return nil
 }
 

@@ -160,7 +160,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 	d := r.Data
 	var b strings.Builder
 	fmt.Fprintf(&b, "openfinance bench · preset %s · %s · seed %d · %.0f s\n", r.Preset, r.Store, r.Seed, r.Seconds)
-	fmt.Fprintf(&b, "data: %s transactions stored (%s asked for) for %d users, each linked at %d banks in %.1f s; 10k user %s has %s, largest %s has %s\n\n",
+	fmt.Fprintf(&b, "data: %s transactions stored (%s asked for) for %d users, each linked at %d banks in %.2f s; 10k user %s has %s, largest %s has %s\n\n",
 		count(d.Transactions), count(int(d.Nominal)), d.Users, d.BanksPerUser, d.LinkSeconds, d.HeavyUser, count(d.HeavyTx), d.LargestUser, count(d.LargestTx))
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	row := func(cells ...string) { fmt.Fprintln(tw, strings.Join(cells, "\t")) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -83,6 +84,21 @@ func (d *driver) run(ctx context.Context, stop func() bool) error {
 		return fmt.Errorf("the TUI went idle before showing what was expected")
 	}
 	return nil
+}
+
+// drain waits, up to d, for the commands still running to return (after
+// their context was cancelled) and drops their messages, so that the next
+// measurement starts on a quiet store.
+func (d *driver) drain(timeout time.Duration) {
+	deadline := time.After(timeout)
+	for d.pending > 0 {
+		select {
+		case <-d.msgs:
+			d.pending--
+		case <-deadline:
+			return
+		}
+	}
 }
 
 // frame renders the model and returns the screen's plain text.

@@ -47,7 +47,7 @@ func open(ctx context.Context, cfg Config) (*world, error) {
 			return nil, fmt.Errorf("cannot create a temporary data directory: %w", err)
 		}
 		dir, w.tmpDir = d, d
-	} else if err := emptyDir(dir); err != nil {
+	} else if err := CheckDataDir(dir); err != nil {
 		return nil, err
 	}
 	db := model.DefaultDB
@@ -86,9 +86,10 @@ func open(ctx context.Context, cfg Config) (*world, error) {
 	return w, nil
 }
 
-// emptyDir accepts a directory that is absent or empty: the bench's
-// figures assume a fresh store, and it must not add users to real data.
-func emptyDir(dir string) error {
+// CheckDataDir accepts a data directory that is absent or empty: the
+// bench's figures assume a fresh store, and it must not add users to real
+// data.
+func CheckDataDir(dir string) error {
 	ents, err := os.ReadDir(dir)
 	switch {
 	case errors.Is(err, os.ErrNotExist):

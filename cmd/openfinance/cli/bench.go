@@ -113,6 +113,9 @@ func (e *env) benchConfig(cmd *cobra.Command, f benchFlags) (bench.Config, error
 	// real data, which the bench must never add users to.
 	if cmd.Flags().Changed("data-dir") {
 		cfg.DataDir = e.flags.dataDir
+		if err := bench.CheckDataDir(cfg.DataDir); err != nil {
+			return bench.Config{}, bad("%v", err)
+		}
 	}
 	if err := cfg.Validate(); err != nil {
 		return bench.Config{}, bad("%v", err)
