@@ -17,8 +17,24 @@ test:
 	$(GO) test -tags $(TAGS) -count=1 ./...
 	$(GO) test -tags $(TAGS) -count=1 -race $(RACE_PKGS)
 
-bench:
-	$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchmem ./...
+# bench: the Go benchmarks of every package that has some (the database- and
+# SSH-heavy packages run each benchmark only once or twice: their setup is
+# the cost), then the scale harness with its budget lines (BENCH_PRESET=small
+# for a quick run). A failing Go benchmark does not stop the harness, but
+# fails the target. Bounded to well under 10 minutes on 2 cores.
+BENCH_PRESET ?= medium
+BENCH_TIME   ?= 500ms
+BENCH_DB     ?= 2x
+BENCH_SSH    ?= 1x
+bench: build
+	@failed=; for p in $$(git ls-files '*_test.go' | xargs grep -l '^func Benchmark' | xargs -n1 dirname | sort -u); do \
+	  case ./$$p in ./core/*) t=$(BENCH_DB);; ./tui/sshserver) t=$(BENCH_SSH);; *) t=$(BENCH_TIME);; esac; \
+	  echo "== go test -bench ./$$p (-benchtime $$t)"; \
+	  $(GO) test -tags $(TAGS) -run '^$$' -bench . -benchmem -benchtime $$t -timeout 5m ./$$p || failed="$$failed ./$$p"; \
+	done; \
+	echo "== openfinance bench --preset $(BENCH_PRESET)"; \
+	$(BIN) bench --preset $(BENCH_PRESET) || exit 1; \
+	if [ -n "$$failed" ]; then echo "Go benchmarks failed in:$$failed"; exit 1; fi
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi

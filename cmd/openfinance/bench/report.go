@@ -89,6 +89,9 @@ type PaneView struct {
 	MedianMS float64 `json:"median_ms"`
 	MaxMS    float64 `json:"max_ms"`
 	Samples  int     `json:"samples"`
+	// LoadSeconds is when the pane's data arrived after the program
+	// started (all panes load at once).
+	LoadSeconds float64 `json:"load_seconds"`
 }
 
 // SSH is the memory N idle sessions cost the server.
@@ -178,7 +181,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 	row("tui", fmt.Sprintf("first frame (%s, %s tx)", t.FirstFrame.User, count(t.FirstFrame.Transactions)), fmt.Sprintf("%.1f ms  (runs %s)", t.FirstFrame.MS, runs(t.FirstFrame.Runs)))
 	row("tui", fmt.Sprintf("every pane loaded (%s, %s tx)", t.ViewUser, count(t.ViewTx)), fmt.Sprintf("%.2f s", t.LoadSeconds))
 	for _, p := range t.Panes {
-		row("tui", fmt.Sprintf("View, %s (%d×%d)", p.Pane, t.Width, t.Height), fmt.Sprintf("%.3f ms  (max %.3f, %d samples)", p.MedianMS, p.MaxMS, p.Samples))
+		row("tui", fmt.Sprintf("View, %s (%d×%d)", p.Pane, t.Width, t.Height), fmt.Sprintf("%.3f ms  (max %.3f, %d samples; data after %.2f s)", p.MedianMS, p.MaxMS, p.Samples, p.LoadSeconds))
 	}
 	s := r.SSH
 	row("ssh", fmt.Sprintf("heap per idle session (%d sessions)", s.Sessions), fmt.Sprintf("%.2f MB  (%.1f → %.1f MB; RSS %.2f MB/session; up in %.1f s)",

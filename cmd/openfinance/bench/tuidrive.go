@@ -8,6 +8,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/openfinance-tui/openfinance/tui/common"
 )
 
 // driver runs a Bubble Tea model the way a program does, without a
@@ -19,10 +21,14 @@ type driver struct {
 	msgs    chan tea.Msg
 	done    chan struct{}
 	pending int
+	start   time.Time
+	// arrived is when the first result addressed to each component came
+	// back: a pane's load time.
+	arrived map[common.ID]time.Duration
 }
 
 func newDriver(m tea.Model) *driver {
-	return &driver{m: m, msgs: make(chan tea.Msg, 64), done: make(chan struct{})}
+	return &driver{m: m, msgs: make(chan tea.Msg, 64), done: make(chan struct{}), start: time.Now(), arrived: map[common.ID]time.Duration{}}
 }
 
 // close abandons the commands still running (their results are dropped).
@@ -52,6 +58,10 @@ func (d *driver) send(msg tea.Msg) {
 			d.exec(c)
 		}
 		return
+	case common.Envelope:
+		if _, ok := d.arrived[msg.To]; !ok {
+			d.arrived[msg.To] = time.Since(d.start)
+		}
 	}
 	// tea.Sequence's message is an unexported []tea.Cmd.
 	if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().Elem() == reflect.TypeFor[tea.Cmd]() {
