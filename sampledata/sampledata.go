@@ -42,7 +42,7 @@ func Files() ([]transfer.Source, error) {
 func Collections() []string {
 	return []string{
 		model.CollTokens, model.CollAccounts, model.CollProducts, model.CollUsers, model.CollFXRates,
-		model.CollTransactions, model.CollConsents, model.CollAudit, model.CollInsights,
+		model.CollTransactions, model.CollTxMonths, model.CollConsents, model.CollAudit, model.CollInsights,
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/openfinance-tui/openfinance/core/bankapi"
+	"github.com/openfinance-tui/openfinance/core/insights/buckets"
 	"github.com/openfinance-tui/openfinance/core/model"
 	"github.com/openfinance-tui/openfinance/core/store"
 	banksync "github.com/openfinance-tui/openfinance/core/sync"
@@ -74,6 +75,9 @@ func (h *Hub) RevokeDetail(ctx context.Context, u model.UserRef, bankID string) 
 	res.BankNotice = strings.Join(notes, "; ")
 	res.Erased, err = h.s.DeleteBankData(ctx, u, b.ID, b.Name)
 	if err != nil {
+		return res, err
+	}
+	if err := buckets.ForgetBank(ctx, h.s, u, b.ID, b.Name); err != nil {
 		return res, err
 	}
 	detail := "revoked by the user; " + b.Name + "'s data erased"

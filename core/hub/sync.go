@@ -8,6 +8,7 @@ import (
 
 	"github.com/openfinance-tui/openfinance/core/fx"
 	"github.com/openfinance-tui/openfinance/core/insights"
+	"github.com/openfinance-tui/openfinance/core/insights/buckets"
 	"github.com/openfinance-tui/openfinance/core/model"
 	banksync "github.com/openfinance-tui/openfinance/core/sync"
 	"github.com/openfinance-tui/openfinance/sampledata"
@@ -176,6 +177,22 @@ func (h *Hub) Insights(ctx context.Context, u model.UserRef) (insights.Insights,
 // RecomputeInsights recomputes and stores the user's insights.
 func (h *Hub) RecomputeInsights(ctx context.Context, u model.UserRef) (insights.Insights, error) {
 	return insights.Recompute(ctx, h.s, u, insights.Options{Currency: h.base, Now: h.now()})
+}
+
+// RebuildInsights rebuilds the user's transaction buckets from the
+// transactions collection (one scan), then recomputes and stores the
+// insights: a repair for data written around the sync (an import by hand,
+// an older version). Serialized with the user's syncs.
+func (h *Hub) RebuildInsights(ctx context.Context, u model.UserRef) (insights.Insights, error) {
+	unlock, err := h.lockUser(ctx, u)
+	if err != nil {
+		return insights.Insights{}, err
+	}
+	defer unlock()
+	if err := buckets.Rebuild(ctx, h.s, []model.UserRef{u}); err != nil {
+		return insights.Insights{}, err
+	}
+	return h.RecomputeInsights(ctx, u)
 }
 
 // rates are the stored exchange rates, completed with the demo rates for

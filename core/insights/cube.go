@@ -1,6 +1,7 @@
 package insights
 
 import (
+	"math"
 	"sort"
 
 	"github.com/openfinance-tui/openfinance/core/fx"
@@ -22,33 +23,59 @@ type cell struct {
 	isBooked bool
 }
 
-// cube joins the two scans of the transactions (sums and counts under the
-// same key) and converts the sums with factor (USD → insights currency).
+// newCube joins the two measures of the transaction cube (sums and counts
+// under the same key, from any source: the buckets, a $group, folded rows)
+// and converts the sums with factor (USD → insights currency).
+//
+// The cube comes out the same whatever the source: each cell's sum is
+// rounded to a millionth (so the order the source added the transactions
+// in, per bucket or all at once, cannot tip a cent's rounding later) and
+// the cells are sorted by key (so every later sum over cells adds them in
+// one order).
 func newCube(amounts, counts []pipelines.GroupRow[pipelines.TxKey], factor float64) []cell {
-	idx := make(map[pipelines.TxKey]int, len(amounts))
-	cells := make([]cell, 0, len(amounts))
-	add := func(k pipelines.TxKey) *cell {
-		if i, ok := idx[k]; ok {
-			return &cells[i]
-		}
-		m, ok := parseMonth(k.Month)
-		idx[k] = len(cells)
-		cells = append(cells, cell{TxKey: k, month: m, valid: ok, isBooked: k.Status != model.StatusPending})
-		return &cells[len(cells)-1]
-	}
+	sums := make(map[pipelines.TxKey]float64, len(amounts))
+	ns := make(map[pipelines.TxKey]int, len(counts))
 	for _, r := range amounts {
-		add(r.Key).amount += r.V * factor
+		sums[r.Key] += r.V
 	}
 	for _, r := range counts {
-		add(r.Key).count += int(r.V)
+		ns[r.Key] += int(r.V)
+		if _, ok := sums[r.Key]; !ok {
+			sums[r.Key] = 0
+		}
 	}
-	for i := range cells {
-		c := &cells[i]
+	keys := make([]pipelines.TxKey, 0, len(sums))
+	for k := range sums {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keyLess(keys[i], keys[j]) })
+	cells := make([]cell, len(keys))
+	for i, k := range keys {
+		m, ok := parseMonth(k.Month)
+		c := cell{TxKey: k, month: m, valid: ok, isBooked: k.Status != model.StatusPending,
+			amount: math.Round(sums[k]*1e6) / 1e6 * factor, count: ns[k]}
 		// The direction is stored when written; the sign decides only for
 		// documents that lack it.
 		c.out = c.Direction == model.DirectionOut || (c.Direction != model.DirectionIn && c.amount < 0)
+		cells[i] = c
 	}
 	return cells
+}
+
+func keyLess(a, b pipelines.TxKey) bool {
+	if a.Month != b.Month {
+		return a.Month < b.Month
+	}
+	if a.Category != b.Category {
+		return a.Category < b.Category
+	}
+	if a.Direction != b.Direction {
+		return a.Direction < b.Direction
+	}
+	if a.Merchant != b.Merchant {
+		return a.Merchant < b.Merchant
+	}
+	return a.Status < b.Status
 }
 
 // cashFlow is income, spending and net for the 12 months ending with now's
@@ -76,7 +103,7 @@ func cashFlow(cells []cell, now month) []MonthFlow {
 
 // spendingRows is money out per month and category over every month with
 // data, by month, then largest amount first.
-func spendingRows(cells []cell) []CategoryAmt {
+func spendingRows(cells []cell) SpendingRows {
 	type mc struct {
 		m month
 		c string
@@ -87,20 +114,11 @@ func spendingRows(cells []cell) []CategoryAmt {
 			sum[mc{c.month, orDash(c.Category)}] -= c.amount
 		}
 	}
-	rows := make([]CategoryAmt, 0, len(sum))
+	rows := make(SpendingRows, 0, len(sum))
 	for k, v := range sum {
 		rows = append(rows, CategoryAmt{Month: k.m.String(), Category: k.c, Amount: fx.Round2(v)})
 	}
-	sort.Slice(rows, func(i, j int) bool {
-		a, b := rows[i], rows[j]
-		if a.Month != b.Month {
-			return a.Month < b.Month
-		}
-		if a.Amount != b.Amount {
-			return a.Amount > b.Amount
-		}
-		return a.Category < b.Category
-	})
+	sortSpending(rows)
 	return rows
 }
 

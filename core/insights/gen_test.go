@@ -1,12 +1,15 @@
 package insights_test
 
 import (
+	"context"
 	"math"
+	"reflect"
 	"testing"
 	"time"
 
 	"github.com/openfinance-tui/openfinance/core/insights"
 	"github.com/openfinance-tui/openfinance/core/model"
+	"github.com/openfinance-tui/openfinance/core/store"
 	"github.com/openfinance-tui/openfinance/core/storetest"
 	"github.com/openfinance-tui/openfinance/mockbank/gen"
 )
@@ -87,6 +90,18 @@ func TestRecomputeOnGeneratedBanks(t *testing.T) {
 		checkCash(t, at, got, e)
 		checkLoans(t, at, got, e)
 		checkRecurring(t, at, got, e)
+		// The cube from the buckets equals the cube from the transactions.
+		for name, other := range map[string]func(context.Context, *store.Store, model.UserRef, insights.Options) (insights.Insights, error){
+			"folded": insights.ComputeFolded,
+		} {
+			o, err := other(ctx, s, userRef(user), insights.Options{Currency: "GBP", Now: now})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if o.ComputedAt = got.ComputedAt; !reflect.DeepEqual(o, got) {
+				t.Errorf("%sthe insights from the buckets and from the transactions (%s) differ", at, name)
+			}
+		}
 		for _, l := range got.Loans {
 			p, ok := generated[user+"/"+l.ProductID]
 			if !ok || p.TermMonths <= gen.MonthsBetween(p.OpeningDate, now) {

@@ -83,7 +83,7 @@ func isDuplicateKey(err error) bool {
 
 // Compute is Recompute without storing the result.
 func Compute(ctx context.Context, s *store.Store, u model.UserRef, opts Options) (Insights, error) {
-	return compute(ctx, s, u, opts, cubeAuto)
+	return compute(ctx, s, u, opts, cubeBuckets)
 }
 
 func compute(ctx context.Context, s *store.Store, u model.UserRef, opts Options, how cubeStrategy) (Insights, error) {
@@ -215,8 +215,8 @@ func (i *Insights) normalize() {
 	}
 }
 
-func nonNil[T any](s *[]T) {
+func nonNil[S ~[]T, T any](s *S) {
 	if *s == nil {
-		*s = []T{}
+		*s = S{}
 	}
 }

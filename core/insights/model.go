@@ -19,16 +19,16 @@ type Insights struct {
 	Loans        []Loan        `json:"loans" bson:"Loans"`
 	MonthlyDebt  float64       `json:"total_monthly_repayment" bson:"TotalMonthlyRepayment"`
 	CashFlow     []MonthFlow   `json:"cash_flow" bson:"CashFlow"`            // last 12 months, oldest first
-	Spending     []CategoryAmt `json:"spending_by_category" bson:"Spending"` // every month × category
+	Spending     SpendingRows  `json:"spending_by_category" bson:"Spending"` // every month × category
 	TopMerchants []MerchantAmt `json:"top_merchants" bson:"TopMerchants"`    // last 12 months
-	NetWorth     []MonthValue  `json:"net_worth_over_time" bson:"NetWorth"`  // month-end, oldest first
+	NetWorth     MonthSeries   `json:"net_worth_over_time" bson:"NetWorth"`  // month-end, oldest first
 	Recurring    []Recurring   `json:"recurring_payments" bson:"Recurring"`
 	Transactions int           `json:"transaction_count" bson:"TransactionCount"`
 	Months       []string      `json:"months" bson:"Months"` // months with transactions, oldest first
 	// BalanceHistory and DebtHistory are the two sides of NetWorth
 	// (net worth = balance − debt) at the same month ends.
-	BalanceHistory []MonthValue `json:"balance_over_time" bson:"BalanceHistory"`
-	DebtHistory    []MonthValue `json:"debt_over_time" bson:"DebtHistory"`
+	BalanceHistory MonthSeries `json:"balance_over_time" bson:"BalanceHistory"`
+	DebtHistory    MonthSeries `json:"debt_over_time" bson:"DebtHistory"`
 }
 
 // Loan is one loan or mortgage with its repayment plan.

@@ -9,7 +9,7 @@ import (
 // history is balance, debt and net worth at the end of each of the 12
 // months ending with now's month, oldest first (the last point is today).
 type history struct {
-	balance, debt, netWorth []MonthValue
+	balance, debt, netWorth MonthSeries
 }
 
 // rebuildHistory reconstructs the past from today's figures, since banks
@@ -18,7 +18,7 @@ type history struct {
 // ones have not moved the booked balance yet). A month-end debt is each
 // loan's principal run backwards along its annuity (see plan.debtAt).
 func rebuildHistory(cells []cell, plans []plan, balanceNow float64, now month, currency string, rates fx.Rates) (history, error) {
-	h := history{balance: make([]MonthValue, 12), debt: make([]MonthValue, 12), netWorth: make([]MonthValue, 12)}
+	h := history{balance: make(MonthSeries, 12), debt: make(MonthSeries, 12), netWorth: make(MonthSeries, 12)}
 	for i := range 12 {
 		m := now - 11 + month(i)
 		bal := balanceNow

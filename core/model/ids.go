@@ -61,3 +61,35 @@ func TransactionID(userID bson.ObjectID, bankID, accountID, txID string) bson.Ob
 func ConsentDocID(userID bson.ObjectID, bankID, consentID string) bson.ObjectID {
 	return DeterministicID(KindConsent, userID.Hex(), bankID, consentID)
 }
+
+// Kinds of the transaction buckets' ids.
+const (
+	KindTxMonth       = "txmonth"
+	KindTxMonthIndex  = "txmonth-index"
+	KindTxMonthSchema = "txmonth-schema"
+)
+
+// UserKey identifies a user in derived ids: the user's id, or for a user
+// known only by name (imported data without ids) the lower-cased name.
+func UserKey(u UserRef) string {
+	if !u.UserId.IsZero() {
+		return u.UserId.Hex()
+	}
+	return "name:" + strings.ToLower(u.UserName)
+}
+
+// TxMonthID is the _id of the bucket of a user's transactions on one
+// account of one bank (its id, or its name for imported data without one)
+// in one month (YYYY-MM).
+func TxMonthID(u UserRef, bankKey, accountID, month string) bson.ObjectID {
+	return DeterministicID(KindTxMonth, UserKey(u), bankKey, accountID, month)
+}
+
+// TxMonthIndexID is the _id of a user's bucket index.
+func TxMonthIndexID(u UserRef) bson.ObjectID {
+	return DeterministicID(KindTxMonthIndex, UserKey(u))
+}
+
+// TxMonthSchemaID is the _id of the store's bucket marker (see
+// TxMonthSchema).
+func TxMonthSchemaID() bson.ObjectID { return DeterministicID(KindTxMonthSchema) }

@@ -25,7 +25,19 @@ const (
 	CollConsents     = "consents"
 	CollAudit        = "audit"
 	CollInsights     = "insights"
+	// CollTxMonths holds the transaction buckets: per user, bank, account
+	// and month, the precomputed cube cells of that month's transactions
+	// (see TransactionMonth).
+	CollTxMonths = "transaction_months"
 )
+
+// Collections lists every collection of openfinance.
+func Collections() []string {
+	return []string{
+		CollUsers, CollTokens, CollAccounts, CollProducts, CollFXRates, CollTransactions,
+		CollTxMonths, CollConsents, CollAudit, CollInsights,
+	}
+}
 
 // DefaultDB is the database the original system uses.
 const DefaultDB = "open_finance"

@@ -22,5 +22,8 @@ func All() []Named {
 		{"tx-amounts", model.CollTransactions, TxAmounts(bson.D{{Key: "TransactionUser.UserId", Value: bson.NewObjectID()}})},
 		{"tx-counts", model.CollTransactions, TxCounts(bson.D{{Key: "TransactionUser.UserId", Value: bson.NewObjectID()}})},
 		{"tx-rows", model.CollTransactions, TxRows(bson.D{{Key: "TransactionUser.UserId", Value: bson.NewObjectID()}})},
+		{"tx-bucket-rows", model.CollTransactions, TxBucketRows(bson.D{{Key: "TransactionUser.UserId", Value: bson.NewObjectID()}})},
+		{"bucket-cells", model.CollTxMonths, BucketCells(bson.D{{Key: "_id", Value: bson.NewObjectID()}})},
+		{"bucket-cells-in", model.CollTxMonths, BucketCells(bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: bson.A{bson.NewObjectID()}}}}})},
 	}
 }

@@ -53,19 +53,25 @@ func BankDataFilters(u model.UserRef, bankID, bankName string) map[string]bson.D
 			bson.D{{Key: "BankId", Value: bankID}}, bson.D{{Key: "TransactionBank", Value: bankName}},
 		}}}),
 		model.CollTokens: and(userFieldFilter(u), bson.D{{Key: "BankId", Value: bankID}}),
+		model.CollTxMonths: and(OwnerFilter("MonthUser", u), bson.D{{Key: "$or", Value: bson.A{
+			bson.D{{Key: "BankId", Value: bankID}}, bson.D{{Key: "Bank", Value: bankName}},
+		}}}),
 	}
 }
 
-// DeleteBankData removes a user's accounts, products, transactions and
-// tokens of one bank and returns the count per collection.
+// DeleteBankData removes a user's accounts, products, transactions (and
+// their buckets) and tokens of one bank and returns the count per
+// collection.
 func (s *Store) DeleteBankData(ctx context.Context, u model.UserRef, bankID, bankName string) (map[string]int, error) {
 	out := map[string]int{}
-	for _, coll := range []string{model.CollTokens, model.CollTransactions, model.CollProducts, model.CollAccounts} {
+	for _, coll := range []string{model.CollTokens, model.CollTransactions, model.CollTxMonths, model.CollProducts, model.CollAccounts} {
 		r, err := s.C(coll).DeleteMany(ctx, BankDataFilters(u, bankID, bankName)[coll])
 		if err != nil {
 			return out, fmt.Errorf("cannot erase %s's %s data in %s: %w", u.UserName, bankName, coll, err)
 		}
-		out[coll] = int(r.DeletedCount)
+		if coll != model.CollTxMonths { // derived from the transactions: counted in them
+			out[coll] = int(r.DeletedCount)
+		}
 	}
 	return out, nil
 }
@@ -85,6 +91,7 @@ func UserFilters(u model.UserRef) map[string]bson.D {
 		model.CollAccounts:     OwnerFilter("AccountUser", u),
 		model.CollProducts:     OwnerFilter("ProductCustomer", u),
 		model.CollTransactions: OwnerFilter("TransactionUser", u),
+		model.CollTxMonths:     OwnerFilter("MonthUser", u),
 		model.CollInsights:     insightsF,
 		model.CollAudit:        userFieldFilter(u),
 	}
@@ -95,7 +102,7 @@ func UserFilters(u model.UserRef) map[string]bson.D {
 // can be run again by name).
 func UserCollections() []string {
 	return []string{
-		model.CollTokens, model.CollConsents, model.CollTransactions, model.CollProducts,
+		model.CollTokens, model.CollConsents, model.CollTransactions, model.CollTxMonths, model.CollProducts,
 		model.CollAccounts, model.CollInsights, model.CollAudit, model.CollUsers,
 	}
 }
@@ -113,7 +120,9 @@ func (s *Store) DeleteUserData(ctx context.Context, u model.UserRef) (map[string
 		if err != nil {
 			return out, fmt.Errorf("cannot erase %s's documents in %s: %w", u.UserName, coll, err)
 		}
-		out[coll] = int(r.DeletedCount)
+		if coll != model.CollTxMonths { // derived from the transactions: counted in them
+			out[coll] = int(r.DeletedCount)
+		}
 	}
 	return out, nil
 }

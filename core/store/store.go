@@ -49,8 +49,11 @@ type Store struct {
 	client   *mongo.Client
 	db       *mongo.Database
 	embedded *embeddedServer
-	where    string
-	log      *log.Logger
+	// embeddedDir holds the embedded engine's SQLite files.
+	embeddedDir string
+	where       string
+	log         *log.Logger
+	locks       keyedLocks
 }
 
 // ErrUnreachable wraps every failure to reach the database server.
@@ -79,6 +82,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 			return nil, err
 		}
 		s.embedded = e
+		s.embeddedDir = cfg.EmbeddedDir
 		uri = e.uri
 		s.where = "embedded FerretDB in " + cfg.EmbeddedDir
 	} else {
@@ -110,6 +114,16 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err := s.ensureIndexes(ictx); err != nil {
 		_ = s.Close(context.Background())
 		return nil, err
+	}
+	if s.embedded != nil {
+		if err := s.createCollections(ictx); err != nil {
+			_ = s.Close(context.Background())
+			return nil, err
+		}
+		if err := ensureIDPathIndexes(ictx, cfg.EmbeddedDir, cfg.DBName); err != nil {
+			_ = s.Close(context.Background())
+			return nil, fmt.Errorf("cannot prepare the embedded database: %w", err)
+		}
 	}
 	logger.Info("store open", "where", s.where, "db", cfg.DBName)
 	return s, nil

@@ -36,6 +36,15 @@ type Engine struct {
 	Policy  bankapi.Policy
 	// Parallel bounds how many banks sync at once; default 4.
 	Parallel int
+
+	// indexMu serializes the writes of the user's bucket index by the
+	// banks syncing at once (read, merge, write).
+	indexMu gosync.Mutex
+}
+
+func (e *Engine) lockIndex() func() {
+	e.indexMu.Lock()
+	return e.indexMu.Unlock
 }
 
 // Target is one bank to sync under one consent.
@@ -171,13 +180,19 @@ func (e *Engine) One(ctx context.Context, u model.UserRef, t Target, rates fx.Ra
 
 	e.audit(bctx, u, model.AuditSyncStarted, t.Bank.ID, model.OutcomeOK, "", nil)
 	e.setLastSync(bctx, c, model.SyncState{At: now.UTC(), State: model.SyncRunning})
-	sink, err := newStoreSink(ctx, e.Store, u, t.Bank.ID, progress)
+	sink, err := newStoreSink(ctx, e.Store, u, t.Bank.ID, t.Bank.Name, e.lockIndex, progress)
 	var conn *bankapi.Conn
 	if err == nil {
 		conn, err = e.fetch(ctx, u, t, rates, sink)
 	}
 	if err == nil {
 		_, err = sink.dropVanishedPending(ctx)
+	}
+	if sink != nil {
+		// Even after a failure: the buckets must hold what was stored.
+		if ferr := sink.flush(bctx); ferr != nil && err == nil {
+			err = ferr
+		}
 	}
 	if conn != nil {
 		rep.Calls = conn.Calls()

@@ -231,11 +231,12 @@ func TestSyncKilledHalfwayThenRerunEqualsCleanRun(t *testing.T) {
 	if rep := r.run(storetest.Ctx(t), tg); rep.Err != nil {
 		t.Fatal(rep.Err)
 	}
-	for _, coll := range []string{model.CollAccounts, model.CollProducts, model.CollTransactions} {
+	for _, coll := range []string{model.CollAccounts, model.CollProducts, model.CollTransactions, model.CollTxMonths} {
 		if a, b := r.count(t, coll, nil), clean.count(t, coll, nil); a != b {
 			t.Fatalf("%s: %d after kill and rerun, %d after a clean run", coll, a, b)
 		}
 	}
+	r.checkBuckets(t, "after the rerun")
 }
 
 func TestExpiredConsentMakesNoCalls(t *testing.T) {

@@ -29,6 +29,8 @@ type fakeBank struct {
 	rejectToken bool // every data call answers 401
 	refreshOK   bool
 	booked      bool // pending transactions have been booked
+	bookedLater bool // ... a day after they were pending (the newest moves into March)
+	dropPending bool // pending transactions are no longer listed (cancelled)
 	dataCalls   int
 	tokenCalls  int
 	onData      func(n int) // called (lock held) before answering data call n
@@ -94,6 +96,7 @@ func (fb *fakeBank) data(w http.ResponseWriter, r *http.Request) {
 		fb.onData(fb.dataCalls) // with the lock held: it may change the bank
 	}
 	reject, failPage, accounts, perAcct, size, booked := fb.rejectToken, fb.failPage, fb.accounts, fb.txPerAcct, fb.pageSize, fb.booked
+	later, drop := fb.bookedLater, fb.dropPending
 	fb.mu.Unlock()
 	if reject || !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
 		w.WriteHeader(http.StatusUnauthorized)
@@ -128,12 +131,18 @@ func (fb *fakeBank) data(w http.ResponseWriter, r *http.Request) {
 		var txs []map[string]any
 		day := time.Date(2026, 2, 28, 12, 0, 0, 0, time.UTC)
 		for i := (page - 1) * size; i < min(page*size, perAcct); i++ {
-			status := "Booked"
+			status, when := "Booked", day.AddDate(0, 0, -i)
 			if i < 2 && !booked { // the two newest are pending until booked
 				status = "Pending"
+				if drop {
+					continue
+				}
+			}
+			if i < 2 && booked && later {
+				when = when.AddDate(0, 0, 1)
 			}
 			txs = append(txs, map[string]any{"TransactionId": fmt.Sprintf("%s-T%03d", acct, i),
-				"BookingDate": day.AddDate(0, 0, -i).Format(time.RFC3339), "Amount": -float64(i%7+1) * 3.5, "Currency": "USD",
+				"BookingDate": when.Format(time.RFC3339), "Amount": -float64(i%7+1) * 3.5, "Currency": "USD",
 				"Merchant": fmt.Sprintf("Shop %d", i%5), "Category": "Shopping", "Status": status, "GreenCarbonKg": 0.5})
 		}
 		writeJSON(w, map[string]any{"Transactions": txs, "Page": page, "TotalPages": total})

@@ -2,12 +2,15 @@ package sync
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/openfinance-tui/openfinance/core/bankapi"
+	"github.com/openfinance-tui/openfinance/core/insights/buckets"
 	"github.com/openfinance-tui/openfinance/core/model"
 	"github.com/openfinance-tui/openfinance/core/store"
 )
@@ -15,53 +18,33 @@ import (
 // storeSink writes what a fetch maps as it arrives, idempotently: accounts
 // and products replaced by their deterministic _id (small sets, batched),
 // transactions bulk-inserted with duplicates counted as already stored.
-// Pending transactions are the exception that may change: a duplicate that
-// is pending now, or was pending when the sync started, is replaced so that
-// a Pending → Booked change lands.
+// Pending transactions are the exception that may change: one stored
+// pending is replaced, so that a Pending → Booked change lands.
+//
+// What is stored already is known from the transaction buckets (see
+// buckets.Tracker), read by _id per account and month as pages arrive:
+// the sync sends only new or pending transactions to the server, and its
+// cost does not grow with what is stored (it used to read the ids of every
+// stored transaction, a full scan of the collection, on each sync). The
+// buckets are written with the transactions, when an account's walk ends
+// and when the sync ends, so recomputing the insights reads them instead
+// of the transactions.
 type storeSink struct {
 	s        *store.Store
 	bankID   string
 	progress func(Progress)
-
-	// stored holds the _ids of the bank's transactions stored when the
-	// sync started.
-	stored map[bson.ObjectID]bool
-	// pendingBefore maps the _id of each transaction stored as pending
-	// when the sync started to its account id.
-	pendingBefore map[bson.ObjectID]string
-	seen          map[bson.ObjectID]bool // of pendingBefore, those the bank still sent
-	complete      map[string]bool        // accounts whose transaction walk ended
+	tr       *buckets.Tracker
+	complete map[string]bool // accounts whose transaction walk ended
 
 	accounts, products, fetched, inserted, replaced int
 }
 
-func newStoreSink(ctx context.Context, s *store.Store, u model.UserRef, bankID string, progress func(Progress)) (*storeSink, error) {
-	// One scan for the ids already stored: a re-sync then writes only what
-	// is new or was pending, instead of sending every duplicate to the
-	// server (which costs a unique-key check each on FerretDB).
-	type row struct {
-		ID      bson.ObjectID `bson:"_id"`
-		Account string        `bson:"TransactionAccountId"`
-		Status  string        `bson:"Status"`
-	}
-	f := bson.D{{Key: "$and", Value: bson.A{
-		store.OwnerFilter("TransactionUser", u),
-		bson.D{{Key: "BankId", Value: bankID}},
-	}}}
-	rows, err := store.FindAll[row](ctx, s, model.CollTransactions, f,
-		options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}, {Key: "TransactionAccountId", Value: 1}, {Key: "Status", Value: 1}}))
+func newStoreSink(ctx context.Context, s *store.Store, u model.UserRef, bank, bankName string, lock func() func(), progress func(Progress)) (*storeSink, error) {
+	tr, err := buckets.NewTracker(ctx, s, u, bank, bankName, lock)
 	if err != nil {
 		return nil, err
 	}
-	k := &storeSink{s: s, bankID: bankID, progress: progress, stored: make(map[bson.ObjectID]bool, len(rows)),
-		pendingBefore: map[bson.ObjectID]string{}, seen: map[bson.ObjectID]bool{}, complete: map[string]bool{}}
-	for _, r := range rows {
-		k.stored[r.ID] = true
-		if r.Status == model.StatusPending {
-			k.pendingBefore[r.ID] = r.Account
-		}
-	}
-	return k, nil
+	return &storeSink{s: s, bankID: bank, progress: progress, tr: tr, complete: map[string]bool{}}, nil
 }
 
 func (k *storeSink) Accounts(ctx context.Context, accs []model.ExternalAccount) error {
@@ -81,18 +64,18 @@ func (k *storeSink) Products(ctx context.Context, ps []model.ExternalProduct) er
 }
 
 func (k *storeSink) Transactions(ctx context.Context, acc model.ExternalAccount, page bankapi.Page, txs []model.Transaction) error {
+	if err := k.tr.Load(ctx, acc.AccountId, monthsOf(txs)); err != nil {
+		return fmt.Errorf("cannot read what is stored for account %s: %w", acc.AccountId, err)
+	}
 	var fresh []any
 	var freshTx, replace []model.Transaction
 	for _, t := range txs {
-		_, wasPending := k.pendingBefore[t.ID]
-		if wasPending {
-			k.seen[t.ID] = true
-		}
+		e, stored := k.tr.Stored(t)
 		switch {
-		case !k.stored[t.ID]:
+		case !stored:
 			fresh = append(fresh, t)
 			freshTx = append(freshTx, t)
-		case wasPending || t.Status == model.StatusPending:
+		case e.Pending() || t.Status == model.StatusPending:
 			replace = append(replace, t) // may have changed: booked, amount settled
 		}
 	}
@@ -100,12 +83,17 @@ func (k *storeSink) Transactions(ctx context.Context, acc model.ExternalAccount,
 	if err != nil {
 		return fmt.Errorf("cannot store the transactions of account %s (page %d): %w", acc.AccountId, page.N, err)
 	}
+	isDup := make(map[int]bool, len(dups))
 	for _, i := range dups {
-		// Stored since the sync started (another process): replace only
-		// what may change.
-		if freshTx[i].Status == model.StatusPending {
-			replace = append(replace, freshTx[i])
+		isDup[i] = true
+		// Stored, but not in its month's bucket: the bucket missed a
+		// killed sync's insert, or a pending transaction changed month
+		// when it was booked. Replace it with what the bank sends now.
+		t := freshTx[i]
+		if err := k.moved(ctx, t); err != nil {
+			return err
 		}
+		replace = append(replace, t)
 	}
 	if len(replace) > 0 {
 		r, err := store.ReplaceByID(ctx, k.s, model.CollTransactions, replace, func(t model.Transaction) any { return t.ID })
@@ -114,15 +102,52 @@ func (k *storeSink) Transactions(ctx context.Context, acc model.ExternalAccount,
 		}
 		k.replaced += r.Replaced
 	}
-	for _, t := range freshTx {
-		k.stored[t.ID] = true
+	for i, t := range freshTx {
+		if !isDup[i] {
+			k.tr.Wrote(t)
+		}
+	}
+	for _, t := range replace {
+		k.tr.Wrote(t)
 	}
 	k.fetched += len(txs)
 	k.inserted += res.Inserted
 	if page.Last {
 		k.complete[acc.AccountId] = true
+		if err := k.tr.Flush(ctx, acc.AccountId); err != nil {
+			return fmt.Errorf("cannot store the transaction buckets of account %s: %w", acc.AccountId, err)
+		}
 	}
 	return nil
+}
+
+// moved finds the month a stored transaction was filed under and drops it
+// from that bucket if the month changed.
+func (k *storeSink) moved(ctx context.Context, t model.Transaction) error {
+	var old struct {
+		MonthKey string `bson:"MonthKey"`
+	}
+	err := k.s.C(model.CollTransactions).FindOne(ctx, bson.D{{Key: "_id", Value: t.ID}},
+		options.FindOne().SetProjection(bson.D{{Key: "MonthKey", Value: 1}})).Decode(&old)
+	if errors.Is(err, mongo.ErrNoDocuments) || (err == nil && old.MonthKey == t.MonthKey) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("cannot read transaction %s: %w", t.TransactionId, err)
+	}
+	return k.tr.Moved(ctx, t.TransactionAccountId, t.TransactionId, old.MonthKey)
+}
+
+func monthsOf(txs []model.Transaction) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, t := range txs {
+		if !seen[t.MonthKey] {
+			seen[t.MonthKey] = true
+			out = append(out, t.MonthKey)
+		}
+	}
+	return out
 }
 
 func (k *storeSink) Progress(resource string, done, total, count int, finished bool) {
@@ -135,20 +160,35 @@ func (k *storeSink) Progress(resource string, done, total, count int, finished b
 // sends (booked under another id, or cancelled), but only for accounts
 // whose walk completed in this sync: a failed sync deletes nothing.
 func (k *storeSink) dropVanishedPending(ctx context.Context) (int, error) {
-	var gone bson.A
-	for id, acc := range k.pendingBefore {
-		if k.complete[acc] && !k.seen[id] {
-			gone = append(gone, id)
+	n := 0
+	for acc := range k.complete {
+		gone := k.tr.Vanished(acc)
+		if len(gone) == 0 {
+			continue
 		}
+		ids := map[string]bool{}
+		for _, g := range gone {
+			// One by _id: the only delete the embedded engine runs on an
+			// index (a $in filter decodes every stored transaction).
+			r, err := k.s.C(model.CollTransactions).DeleteOne(ctx, bson.D{{Key: "_id", Value: g.ID}})
+			if err != nil {
+				return n, fmt.Errorf("cannot remove pending transactions the bank no longer lists: %w", err)
+			}
+			n += int(r.DeletedCount)
+			ids[g.TxID] = true
+		}
+		k.tr.Forget(acc, ids)
 	}
-	if len(gone) == 0 {
-		return 0, nil
+	return n, nil
+}
+
+// flush writes every bucket still to write (those of accounts whose walk
+// did not end, and the ones dropVanishedPending changed).
+func (k *storeSink) flush(ctx context.Context) error {
+	if err := k.tr.Flush(ctx, ""); err != nil {
+		return fmt.Errorf("cannot store the transaction buckets: %w", err)
 	}
-	r, err := k.s.C(model.CollTransactions).DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: gone}}}})
-	if err != nil {
-		return 0, fmt.Errorf("cannot remove pending transactions the bank no longer lists: %w", err)
-	}
-	return int(r.DeletedCount), nil
+	return nil
 }
 
 func (k *storeSink) counts() map[string]int {

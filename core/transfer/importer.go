@@ -8,6 +8,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/openfinance-tui/openfinance/core/insights/buckets"
 	"github.com/openfinance-tui/openfinance/core/model"
 	"github.com/openfinance-tui/openfinance/core/store"
 )
@@ -124,7 +125,40 @@ func Import(ctx context.Context, s *store.Store, srcs []Source, opts Options) ([
 			return out, fmt.Errorf("%s: %w", p.res.File, err)
 		}
 	}
+	// Transactions that did not come through the sync are in no bucket
+	// yet: rebuild their owners' buckets (one scan), or their insights
+	// would not see them.
+	if users := transactionOwners(plan); len(users) > 0 {
+		if err := buckets.Rebuild(ctx, s, users); err != nil {
+			return out, fmt.Errorf("the transactions are imported, but their buckets could not be rebuilt: %w", err)
+		}
+	}
 	return out, nil
+}
+
+// transactionOwners lists the owners of the imported transactions.
+func transactionOwners(plan []prepared) []model.UserRef {
+	seen := map[model.UserRef]bool{}
+	var out []model.UserRef
+	for _, p := range plan {
+		if p.res.Collection != model.CollTransactions {
+			continue
+		}
+		for _, d := range p.docs {
+			var doc struct {
+				User model.UserRef `bson:"TransactionUser"`
+			}
+			b, err := bson.Marshal(d)
+			if err != nil || bson.Unmarshal(b, &doc) != nil || (doc.User.UserName == "" && doc.User.UserId.IsZero()) {
+				continue // validated: cannot happen
+			}
+			if !seen[doc.User] {
+				seen[doc.User] = true
+				out = append(out, doc.User)
+			}
+		}
+	}
+	return out
 }
 
 func write(ctx context.Context, s *store.Store, p prepared) (FileResult, error) {

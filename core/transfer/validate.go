@@ -80,7 +80,7 @@ func schema(coll string) []field {
 func KnownCollection(c string) bool {
 	switch c {
 	case model.CollAccounts, model.CollProducts, model.CollTokens, model.CollUsers, model.CollFXRates,
-		model.CollTransactions, model.CollConsents, model.CollAudit, model.CollInsights:
+		model.CollTransactions, model.CollTxMonths, model.CollConsents, model.CollAudit, model.CollInsights:
 		return true
 	}
 	return false
