@@ -71,7 +71,7 @@ func mb(b uint64) float64 { return float64(b) / (1 << 20) }
 
 // repeatBudget is how long a measurement may take before it stops being
 // repeated: a few runs where cheap, one where a run alone takes long.
-const repeatBudget = 20 * time.Second
+const repeatBudget = 10 * time.Second
 
 // repeat runs fn up to runs times, fewer once repeatBudget is spent
 // (always once).

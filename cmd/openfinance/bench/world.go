@@ -20,6 +20,7 @@ import (
 // emulated banks (one server per size) and a hub over each.
 type world struct {
 	cfg     Config
+	start   time.Time
 	app     *app.App
 	tmpDir  string // removed on close; "" when the caller chose the directory
 	dropDB  bool   // a scratch database on a MongoDB server
@@ -39,7 +40,7 @@ type benchUser struct {
 
 // open starts everything on a fresh store.
 func open(ctx context.Context, cfg Config) (*world, error) {
-	w := &world{cfg: cfg}
+	w := &world{cfg: cfg, start: time.Now()}
 	dir := cfg.DataDir
 	if dir == "" {
 		d, err := os.MkdirTemp("", "openfinance-bench-")
@@ -156,7 +157,7 @@ func (w *world) storeName() string {
 // say writes one progress line.
 func (w *world) say(format string, a ...any) {
 	if w.cfg.Progress != nil {
-		fmt.Fprintf(w.cfg.Progress, "bench: "+format+"\n", a...)
+		fmt.Fprintf(w.cfg.Progress, "bench: %5.1fs  %s\n", time.Since(w.start).Seconds(), fmt.Sprintf(format, a...))
 	}
 }
 
