@@ -16,7 +16,13 @@ import (
 
 // fromGenerator maps what the emulated banks' generator serves into the
 // unified documents, as the sync stores them.
-func fromGenerator(t *testing.T, now time.Time, logins map[string][]string) (*world, map[string]gen.Product) {
+func fromGenerator(t testing.TB, now time.Time, logins map[string][]string) (*world, map[string]gen.Product) {
+	return fromGeneratorSized(t, now, logins, gen.Size{})
+}
+
+// fromGeneratorSized is fromGenerator with the generator's size knobs
+// (which apply to the customer-NNNNN logins).
+func fromGeneratorSized(t testing.TB, now time.Time, logins map[string][]string, size gen.Size) (*world, map[string]gen.Product) {
 	t.Helper()
 	w := &world{rates: map[string]float64{"USD": 1, "EUR": 1.1, "GBP": 1.3}}
 	generated := map[string]gen.Product{}
@@ -24,7 +30,7 @@ func fromGenerator(t *testing.T, now time.Time, logins map[string][]string) (*wo
 	for login, banks := range logins {
 		u := userRef(login)
 		for _, bank := range banks {
-			c, err := gen.NewCustomer(0, bank, login, now, gen.Size{})
+			c, err := gen.NewCustomer(0, bank, login, now, size)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -27,8 +27,8 @@ func BucketCells(filter bson.D) mongo.Pipeline {
 
 // BucketCellsRow is what BucketCells returns.
 type BucketCellsRow struct {
-	MonthKey string            `bson:"MonthKey"`
-	Cells    []model.MonthCell `bson:"Cells"`
+	MonthKey string           `bson:"MonthKey"`
+	Cells    model.MonthCells `bson:"Cells"`
 }
 
 // TxBucketRows streams transactions projected onto what their buckets

@@ -16,9 +16,11 @@
 package buckets
 
 import (
-	"encoding/json"
 	"fmt"
+	"net/url"
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/openfinance-tui/openfinance/core/model"
 )
@@ -103,14 +105,9 @@ func (b *Bucket) ids() []string {
 	return ids
 }
 
-// packed is the JSON form of Entries: parallel lists, the cell as an index
-// into the document's Cells.
-type packed struct {
-	IDs    []string  `json:"id"`
-	Cells  []int     `json:"cell"`
-	Amount []float64 `json:"amt"`
-}
-
+// Entries are packed like the cells (see model.MonthCells): a
+// ";"-separated row of "id cell amount" per transaction, the bank's id
+// query-escaped and the cell an index into the document's Cells.
 // Doc is the bucket's document: the cells summed from the entries (in the
 // order of the transactions' ids, so equal buckets give equal documents)
 // and the entries packed.
@@ -133,19 +130,25 @@ func (b *Bucket) Doc() model.TransactionMonth {
 	for i, k := range keys {
 		cells[i] = model.MonthCell{Category: k.Category, Direction: k.Direction, Merchant: k.Merchant, Status: k.Status}
 	}
-	p := packed{IDs: ids, Cells: make([]int, len(ids)), Amount: make([]float64, len(ids))}
+	var packed strings.Builder
 	for i, id := range ids {
 		e := b.entries[id]
 		c := index[e.Key]
 		cells[c].Sum += e.Amount
 		cells[c].Count++
-		p.Cells[i], p.Amount[i] = c, e.Amount
+		if i > 0 {
+			packed.WriteByte(';')
+		}
+		packed.WriteString(url.QueryEscape(id))
+		packed.WriteByte(' ')
+		packed.WriteString(strconv.Itoa(c))
+		packed.WriteByte(' ')
+		packed.WriteString(strconv.FormatFloat(e.Amount, 'g', -1, 64))
 	}
-	js, _ := json.Marshal(p) // strings, ints and finite floats always encode
 	return model.TransactionMonth{
 		ID: model.TxMonthID(b.User, b.BankKey, b.AccountID, b.Month), MonthUser: b.User,
 		BankId: b.BankKey, Bank: b.Bank, AccountId: b.AccountID, MonthKey: b.Month,
-		Count: len(ids), Cells: cells, Entries: string(js),
+		Count: len(ids), Cells: cells, Entries: packed.String(),
 	}
 }
 
@@ -168,20 +171,26 @@ func FromDoc(d model.TransactionMonth) (*Bucket, error) {
 	if d.Entries == "" {
 		return b, nil
 	}
-	var p packed
-	if err := json.Unmarshal([]byte(d.Entries), &p); err != nil {
-		return nil, fmt.Errorf("the bucket of %s %s %s cannot be read: %w", d.BankId, d.AccountId, d.MonthKey, err)
-	}
-	if len(p.Cells) != len(p.IDs) || len(p.Amount) != len(p.IDs) {
-		return nil, fmt.Errorf("the bucket of %s %s %s is damaged: %d ids, %d cells, %d amounts", d.BankId, d.AccountId, d.MonthKey, len(p.IDs), len(p.Cells), len(p.Amount))
-	}
-	for i, id := range p.IDs {
-		c := p.Cells[i]
+	for i, row := range strings.Split(d.Entries, ";") {
+		f := strings.Split(row, " ")
+		if len(f) != 3 {
+			return nil, damaged(d, fmt.Sprintf("entry %d has %d fields", i+1, len(f)))
+		}
+		id, err := model.Unescape(f[0])
+		c, err2 := strconv.Atoi(f[1])
+		amt, err3 := strconv.ParseFloat(f[2], 64)
+		if err != nil || err2 != nil || err3 != nil {
+			return nil, damaged(d, fmt.Sprintf("entry %d is not id, cell and amount", i+1))
+		}
 		if c < 0 || c >= len(d.Cells) {
-			return nil, fmt.Errorf("the bucket of %s %s %s is damaged: cell %d of %d", d.BankId, d.AccountId, d.MonthKey, c, len(d.Cells))
+			return nil, damaged(d, fmt.Sprintf("entry %d points at cell %d of %d", i+1, c, len(d.Cells)))
 		}
 		mc := d.Cells[c]
-		b.entries[id] = Entry{Key: Key{Category: mc.Category, Direction: mc.Direction, Merchant: mc.Merchant, Status: mc.Status}, Amount: p.Amount[i]}
+		b.entries[id] = Entry{Key: Key{Category: mc.Category, Direction: mc.Direction, Merchant: mc.Merchant, Status: mc.Status}, Amount: amt}
 	}
 	return b, nil
+}
+
+func damaged(d model.TransactionMonth, why string) error {
+	return fmt.Errorf("the transaction bucket of %s %s %s is damaged: %s", d.BankId, d.AccountId, d.MonthKey, why)
 }

@@ -2,7 +2,10 @@ package buckets
 
 import (
 	"reflect"
+	"strings"
 	"testing"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/openfinance-tui/openfinance/core/model"
 )
@@ -21,14 +24,25 @@ func TestBucketDocRoundTrips(t *testing.T) {
 	if d.ID != model.TxMonthID(u, "green-bank", "ACC 1", "2025-03") || d.Count != 3 || d.MonthKey != "2025-03" || d.BankId != "green-bank" {
 		t.Fatalf("header %+v", d)
 	}
-	want := []model.MonthCell{
+	want := model.MonthCells{
 		{Category: "Groceries", Direction: "out", Merchant: `Tesco "Metro"`, Status: "Booked", Sum: -0.1 + -12.5, Count: 2},
 		{Category: "Income", Direction: "in", Status: "Pending", Sum: 2500, Count: 1},
 	}
 	if !reflect.DeepEqual(d.Cells, want) {
 		t.Fatalf("cells %+v, want %+v", d.Cells, want)
 	}
-	back, err := FromDoc(d)
+	raw, err := bson.Marshal(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if packed, _ := bson.Raw(raw).Lookup("Cells").StringValueOK(); strings.ContainsAny(packed, "\"\\\t\n") {
+		t.Errorf("the packed cells hold a character JSON escapes: %q", packed)
+	}
+	var stored model.TransactionMonth
+	if err := bson.Unmarshal(raw, &stored); err != nil || !reflect.DeepEqual(stored, d) {
+		t.Fatalf("the document came back as %+v (%v)", stored, err)
+	}
+	back, err := FromDoc(stored)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +52,7 @@ func TestBucketDocRoundTrips(t *testing.T) {
 	if e, ok := back.Get("ünï\tcode"); !ok || !e.Pending() || e.Amount != 2500 {
 		t.Errorf("pending entry %+v %v", e, ok)
 	}
-	d.Entries = `{"id":["a"],"cell":[7],"amt":[1]}`
+	d.Entries = "a 7 1"
 	if _, err := FromDoc(d); err == nil {
 		t.Error("a damaged bucket was read")
 	}
