@@ -32,7 +32,7 @@ const waitFor = 60 * time.Second
 // env is one test's server: an App in a temporary directory, its hub with
 // the emulated banks, and the SSH server listening on a loopback port.
 type env struct {
-	t    *testing.T
+	t    testing.TB
 	app  *app.App
 	hub  *hub.Hub
 	srv  *sshserver.Server
@@ -43,7 +43,7 @@ type env struct {
 
 // startEnv starts a server with cfg (Hub, HostKeyPath, Addr, Command and
 // Logger are filled in when empty; Model defaults to testModel).
-func startEnv(t *testing.T, cfg sshserver.Config) *env {
+func startEnv(t testing.TB, cfg sshserver.Config) *env {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
 	defer cancel()

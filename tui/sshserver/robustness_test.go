@@ -53,7 +53,7 @@ func TestHostileWindowSizes(t *testing.T) {
 	}
 	big := openTUI(t, c, 10000, 10000)
 	big.press("x")
-	big.waitScreen("a clamped size", func(s string) bool { return strings.Contains(s, "size=500x200 keys=1") })
+	big.waitScreen("a clamped size", func(s string) bool { return strings.Contains(s, "size=300x100 keys=1") })
 
 	ts := openTUI(t, c, 80, 24)
 	// Resizes start once the session runs, as a person's would (the ssh
