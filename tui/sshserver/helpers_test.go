@@ -306,7 +306,7 @@ type testModel struct {
 	keys     int
 	resumed  bool
 	status   string
-	panicIn  string // "view": View panics
+	panicIn  string // "view": View panics; "resize": the next resize does
 }
 
 type accountsMsg struct {
@@ -339,6 +339,9 @@ func (m *testModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.status = msg.err.Error()
 		}
 	case tea.WindowSizeMsg:
+		if m.panicIn == "resize" {
+			panic("test panic in a resize")
+		}
 		m.w, m.h = msg.Width, msg.Height
 	case tea.ResumeMsg:
 		m.resumed = true
@@ -351,6 +354,8 @@ func (m *testModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, tea.Batch(nil, func() tea.Msg { panic("test panic in a command") })
 		case "v":
 			m.panicIn = "view"
+		case "r":
+			m.panicIn = "resize" // on the next window change
 		case "ctrl+z":
 			return m, tea.Suspend
 		case "q":

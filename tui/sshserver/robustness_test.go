@@ -2,12 +2,15 @@ package sshserver_test
 
 import (
 	"context"
+	"io"
+	"net"
 	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/openfinance-tui/openfinance/core/model"
@@ -34,7 +37,18 @@ func TestPanicEndsOnlyThatSession(t *testing.T) {
 		}
 		bystander.press("x")
 	}
-	bystander.waitText("keys=3")
+	resized := openTUI(t, c, 80, 24)
+	resized.waitText("keys=0")
+	resized.press("r")
+	resized.waitText("keys=1")
+	if err := resized.sess.WindowChange(30, 100); err != nil {
+		t.Fatal(err)
+	}
+	if err := resized.waitEnd(); err != nil {
+		t.Errorf("panic in a resize: session ended with %v", err)
+	}
+	bystander.press("x")
+	bystander.waitText("keys=4")
 	if _, _, code := run(t, e.mustDial(newKey(t)), "accounts --json"); code != 0 {
 		t.Fatalf("the server stopped serving after the panics: exit %d", code)
 	}
@@ -266,4 +280,56 @@ func waitUntil(t testing.TB, what string, ok func() bool) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// Connections that never authenticate are closed by the idle timeout, and
+// beyond twice MaxSessions connections are refused before the handshake.
+func TestStalledConnections(t *testing.T) {
+	e := startEnv(t, sshserver.Config{MaxSessions: 1, IdleTimeout: 200 * time.Millisecond})
+	dial := func() net.Conn {
+		c, err := net.Dial("tcp", e.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = c.Close() })
+		return c
+	}
+	closed := func(c net.Conn) bool { // reads until the server hangs up
+		_ = c.SetReadDeadline(time.Now().Add(waitFor))
+		_, err := io.Copy(io.Discard, c)
+		return err == nil // EOF: closed by the server
+	}
+	a, b := dial(), dial()
+	waitUntil(t, "two connections admitted", func() bool { return e.srv.Connections() == 2 })
+	if third := dial(); !closed(third) {
+		t.Fatal("a third connection (cap 2) was not refused")
+	}
+	if !closed(a) || !closed(b) {
+		t.Fatal("silent connections were not closed")
+	}
+	waitUntil(t, "the slots to be freed", func() bool { return e.srv.Connections() == 0 })
+}
+
+// Once the server and its clients are gone, no goroutine of theirs is left.
+func TestNoGoroutinesLeft(t *testing.T) {
+	// The test's own screen pump ends in t.Cleanup, after this check.
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent(),
+		goleak.IgnoreAnyFunction("github.com/openfinance-tui/openfinance/tui/sshserver_test.openTUI.func1"))
+	e := startEnv(t, sshserver.Config{})
+	k := newKey(t)
+	c, err := e.dial(gossh.PublicKeys(k))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := openTUI(t, c, 80, 24)
+	ts.waitText("keys=0")
+	if _, _, code := run(t, c, "accounts --json"); code != 0 {
+		t.Fatalf("accounts: exit %d", code)
+	}
+	ts.press("q")
+	if err := ts.waitEnd(); err != nil {
+		t.Fatal(err)
+	}
+	_ = c.Close()
+	e.stop()
 }

@@ -246,6 +246,13 @@ func (s *Server) Sessions() int {
 	return len(s.sessions)
 }
 
+// Connections is the number of connections open now, authenticated or not.
+func (s *Server) Connections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.conns
+}
+
 // Serve accepts connections until ctx ends, then shuts down: no new
 // connections, every TUI session says goodbye and ends, running commands
 // get ShutdownTimeout to finish before they are cancelled, and every

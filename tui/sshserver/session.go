@@ -24,7 +24,8 @@ type session struct {
 	// command that outlived a shutdown's grace period.
 	ctx    context.Context
 	cancel context.CancelFunc
-	log    *log.Logger
+	log    *log.Logger   // baseLog with the user, once known
+	base   *log.Logger   // tagged with the client's address
 	user   model.UserRef // set by identifyMiddleware
 	start  time.Time
 
@@ -59,8 +60,8 @@ func (s *Server) trackMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		ctx, cancel := context.WithCancel(sess.Context())
 		defer cancel()
-		st := &session{srv: s, ctx: ctx, cancel: cancel, start: time.Now(),
-			log: s.log.With("addr", remoteIP(sess.RemoteAddr()))}
+		base := s.log.With("addr", remoteIP(sess.RemoteAddr()))
+		st := &session{srv: s, ctx: ctx, cancel: cancel, start: time.Now(), log: base, base: base}
 		st.touch()
 		if msg := s.register(st); msg != "" {
 			wish.Fatalln(sess, "openfinance: "+msg)

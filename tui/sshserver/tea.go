@@ -112,7 +112,8 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	} else {
 		m = s.cfg.Model(Session{
 			Ctx: st.ctx, Hub: s.cfg.Hub, User: st.user, Width: w, Height: h,
-			Profile: profile, HasDarkBackground: darkBackground(env), Logger: st.log,
+			// The TUI tags its logs with the user itself.
+			Profile: profile, HasDarkBackground: darkBackground(env), Logger: st.base,
 		})
 	}
 	opts := append(bm.MakeOptions(sess),
