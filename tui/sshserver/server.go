@@ -39,7 +39,7 @@ const (
 
 // DefaultRateLimit is how many new connections one IP address may open per
 // minute (and at once).
-var DefaultRateLimit = Rate{N: 30, Per: time.Minute}
+func DefaultRateLimit() Rate { return Rate{N: 30, Per: time.Minute} }
 
 // IO are the streams a command runs with.
 type IO struct {
@@ -113,7 +113,7 @@ func (c *Config) defaults() error {
 		c.MaxSessionTime = DefaultMaxSessionTime
 	}
 	if c.RateLimit == (Rate{}) {
-		c.RateLimit = DefaultRateLimit
+		c.RateLimit = DefaultRateLimit()
 	}
 	if c.ShutdownTimeout <= 0 {
 		c.ShutdownTimeout = DefaultShutdownTimeout

@@ -63,7 +63,7 @@ func (e *env) serveCmd() *cobra.Command {
 	fl.IntVar(&f.maxSessions, "max-sessions", sshserver.DefaultMaxSessions, "most sessions at once")
 	fl.DurationVar(&f.idleTimeout, "idle-timeout", sshserver.DefaultIdleTimeout, "end a session without input for this long (0 = never)")
 	fl.DurationVar(&f.maxSessionTime, "max-session-time", sshserver.DefaultMaxSessionTime, "end a session this long after it started (0 = never)")
-	fl.StringVar(&f.rateLimit, "rate-limit", sshserver.DefaultRateLimit.String(), "new connections per client address: N/s, N/m, N/h or N/DURATION (off = no limit)")
+	fl.StringVar(&f.rateLimit, "rate-limit", sshserver.DefaultRateLimit().String(), "new connections per client address: N/s, N/m, N/h or N/DURATION (off = no limit)")
 	return cmd
 }
 
