@@ -49,7 +49,8 @@ func TestTinyPresetReportsEveryBudget(t *testing.T) {
 		t.Errorf("transactions: %+v", r.Data)
 	}
 	// The measurements behind the budgets.
-	if g := r.Ingest; g.Transactions != r.Data.Transactions || g.SyncTxPerSec <= 0 || g.RawTxPerSec <= 0 || g.RawBatches < 4 || g.Ratio <= 0 {
+	if g := r.Ingest; g.Transactions != r.Data.Transactions || g.SyncTxPerSec <= 0 || g.RawTxPerSec <= 0 || g.RawBatches < 4 || g.Ratio <= 0 ||
+		g.RawDocs != g.Transactions || g.RawIndexes < 1 {
 		t.Errorf("ingest: %+v", g)
 	}
 	if in := r.Insights; in.Transactions != r.Data.HeavyTx || in.RecomputeMS <= 0 || in.ScanMS <= 0 || in.ReadMS <= 0 || len(in.RecomputeRun) != 1 {

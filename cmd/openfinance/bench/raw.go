@@ -16,6 +16,11 @@ import (
 	"github.com/openfinance-tui/openfinance/core/model"
 )
 
+// maxRawDocs bounds the floor's sample: reading a million documents back
+// costs more than the floor is worth, and the rate of the first 200k is
+// the engine's rate.
+const maxRawDocs = 200_000
+
 // pageSize is how many transactions one page of a bank carries, so the
 // floor inserts in the batches the sync gets (mockbank/API.md: the
 // original style serves the 500 the client asks for, the UK and Berlin
@@ -30,7 +35,8 @@ func pageSize(style banks.Style) int {
 // rawInsert is the engine's floor for the synced data: the same unified
 // documents, read back from the transactions collection, inserted with
 // unordered InsertMany in the sync's batch sizes into a scratch
-// collection of the same store with the same indexes. Only the InsertMany
+// collection of the same store with the same indexes (at most maxRawDocs
+// of them). Only the InsertMany
 // calls are timed; each run has its own scratch collection, dropped
 // afterwards, and runs repeat while cheap (the median rate is kept).
 func (w *world) rawInsert(ctx context.Context, r *Report) error {
@@ -41,7 +47,7 @@ func (w *world) rawInsert(ctx context.Context, r *Report) error {
 		if err != nil {
 			return err
 		}
-		g.RawBatches = batches
+		g.RawBatches, g.RawIndexes, g.RawDocs = batches, w.rawIndexes, n
 		g.RawRuns = append(g.RawRuns, round3(spent.Seconds()))
 		if spent > 0 {
 			rates = append(rates, float64(n)/spent.Seconds())
@@ -75,7 +81,7 @@ func (w *world) rawOnce(ctx context.Context) (n, batches int, spent time.Duratio
 		defer cancel()
 		_ = dst.Drop(dctx)
 	}()
-	if err := copyIndexes(ctx, src, dst); err != nil {
+	if w.rawIndexes, err = copyIndexes(ctx, src, dst); err != nil {
 		return 0, 0, 0, err
 	}
 	batch := map[string]int{}
@@ -98,7 +104,7 @@ func (w *world) rawOnce(ctx context.Context) (n, batches int, spent time.Duratio
 		}
 		return nil
 	}
-	for cur.Next(ctx) {
+	for n < maxRawDocs && cur.Next(ctx) {
 		doc := bson.Raw(slices.Clone(cur.Current))
 		bank, _ := doc.Lookup("BankId").StringValueOK()
 		size := batch[bank]
@@ -129,10 +135,10 @@ func (w *world) rawOnce(ctx context.Context) (n, batches int, spent time.Duratio
 
 // copyIndexes gives dst the secondary indexes of src, so the floor pays
 // the same index maintenance as the sync.
-func copyIndexes(ctx context.Context, src, dst *mongo.Collection) error {
+func copyIndexes(ctx context.Context, src, dst *mongo.Collection) (int, error) {
 	specs, err := src.Indexes().ListSpecifications(ctx)
 	if err != nil {
-		return fmt.Errorf("cannot list the indexes of %s: %w", src.Name(), err)
+		return 0, fmt.Errorf("cannot list the indexes of %s: %w", src.Name(), err)
 	}
 	var models []mongo.IndexModel
 	for _, sp := range specs {
@@ -149,10 +155,10 @@ func copyIndexes(ctx context.Context, src, dst *mongo.Collection) error {
 		models = append(models, mongo.IndexModel{Keys: sp.KeysDocument, Options: o})
 	}
 	if len(models) == 0 {
-		return nil
+		return 0, nil
 	}
 	if _, err := dst.Indexes().CreateMany(ctx, models); err != nil {
-		return fmt.Errorf("cannot create the scratch collection's indexes: %w", err)
+		return 0, fmt.Errorf("cannot create the scratch collection's indexes: %w", err)
 	}
-	return nil
+	return len(models), nil
 }

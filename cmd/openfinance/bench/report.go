@@ -50,7 +50,9 @@ type Ingest struct {
 	RawSeconds  float64   `json:"raw_insert_seconds"`
 	RawRuns     []float64 `json:"raw_insert_runs_seconds"`
 	RawTxPerSec float64   `json:"raw_insert_tx_per_s"`
+	RawDocs     int       `json:"raw_insert_documents"` // the synced ones, at most 200k
 	RawBatches  int       `json:"raw_insert_batches"`
+	RawIndexes  int       `json:"raw_insert_indexes"` // secondary indexes, as on transactions
 	Ratio       float64   `json:"ratio"`
 }
 
@@ -174,7 +176,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 	g := r.Ingest
 	row("ingest", "sync, banks' part (hub.Sync)", fmt.Sprintf("%s tx/s  (%s tx in %.2f s)", count(int(g.SyncTxPerSec)), count(g.Transactions), g.SyncSeconds))
 	row("ingest", "sync incl. insights at its end", fmt.Sprintf("%.2f s", g.SyncWithInsightsSeconds))
-	row("ingest", "raw unordered InsertMany, same docs", fmt.Sprintf("%s tx/s  (%.2f s, %d batches; runs %s s)", count(int(g.RawTxPerSec)), g.RawSeconds, g.RawBatches, runs1(g.RawRuns)))
+	row("ingest", "raw unordered InsertMany, same docs", fmt.Sprintf("%s tx/s  (%s docs in %d batches, %d indexes; runs %s s)", count(int(g.RawTxPerSec)), count(g.RawDocs), g.RawBatches, g.RawIndexes, runs1(g.RawRuns)))
 	row("ingest", "sync / raw", fmt.Sprintf("%.2f", g.Ratio))
 	in := r.Insights
 	row("insights", fmt.Sprintf("recompute all (%s, %s tx)", in.User, count(in.Transactions)), fmt.Sprintf("%.1f ms  (runs %s)", in.RecomputeMS, runs(in.RecomputeRun)))
