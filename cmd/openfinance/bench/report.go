@@ -101,12 +101,16 @@ type PaneView struct {
 
 // SSH is the memory N idle sessions cost the server.
 type SSH struct {
-	Sessions        int     `json:"sessions"`
-	HeapBeforeMB    float64 `json:"heap_before_mb"`
-	HeapAfterMB     float64 `json:"heap_after_mb"`
-	PerSessionMB    float64 `json:"per_session_mb"`
-	RSSPerSessionMB float64 `json:"rss_per_session_mb"`
-	UpSeconds       float64 `json:"up_seconds"` // connect → every first frame
+	Sessions     int     `json:"sessions"`
+	HeapBeforeMB float64 `json:"heap_before_mb"`
+	HeapAfterMB  float64 `json:"heap_after_mb"`
+	PerSessionMB float64 `json:"per_session_mb"`
+	// RSS before and after: the process reuses the memory earlier steps
+	// freed, so its growth understates the sessions' cost; the heap is
+	// the measure.
+	RSSBeforeMB float64 `json:"rss_before_mb"`
+	RSSAfterMB  float64 `json:"rss_after_mb"`
+	UpSeconds   float64 `json:"up_seconds"` // connect → every first frame
 }
 
 // Budget is one budget line: Value compared with Budget by Cmp.
@@ -189,8 +193,8 @@ func (r *Report) WriteTable(w io.Writer) error {
 		row("tui", fmt.Sprintf("View, %s (%d×%d)", p.Pane, t.Width, t.Height), fmt.Sprintf("%.3f ms  (max %.3f, %d samples; data after %.2f s)", p.MedianMS, p.MaxMS, p.Samples, p.LoadSeconds))
 	}
 	s := r.SSH
-	row("ssh", fmt.Sprintf("heap per idle session (%d sessions)", s.Sessions), fmt.Sprintf("%.2f MB  (%.1f → %.1f MB; RSS %.2f MB/session; up in %.1f s)",
-		s.PerSessionMB, s.HeapBeforeMB, s.HeapAfterMB, s.RSSPerSessionMB, s.UpSeconds))
+	row("ssh", fmt.Sprintf("heap per idle session (%d sessions)", s.Sessions), fmt.Sprintf("%.2f MB  (heap %.1f → %.1f MB, RSS %.0f → %.0f MB; up in %.1f s)",
+		s.PerSessionMB, s.HeapBeforeMB, s.HeapAfterMB, s.RSSBeforeMB, s.RSSAfterMB, s.UpSeconds))
 	row("process", "peak RSS", fmt.Sprintf("%.0f MB", r.PeakRSSMB))
 	if err := tw.Flush(); err != nil {
 		return err

@@ -128,9 +128,7 @@ func (w *world) measureSSH(ctx context.Context, r *Report) error {
 	if after > before {
 		s.PerSessionMB = round3(mb(after-before) / float64(n))
 	}
-	if rssAfter > rssBefore {
-		s.RSSPerSessionMB = round3(mb(rssAfter-rssBefore) / float64(n))
-	}
+	s.RSSBeforeMB, s.RSSAfterMB = round3(mb(rssBefore)), round3(mb(rssAfter))
 	w.say("%d idle SSH sessions: %.2f MB of heap each (up in %.1f s)", n, s.PerSessionMB, s.UpSeconds)
 	return nil
 }
