@@ -26,3 +26,19 @@ func (s *Store) Lock(name string) func() {
 	l.Lock()
 	return l.Unlock
 }
+
+// writeLock serializes this process's bulk writes to the embedded engine.
+// SQLite has one writer at a time; FerretDB gives each client connection
+// its own SQLite connection, and a writer that finds the database locked
+// sleeps in SQLite's busy handler (1, 2, 5, 10 ... up to 100 ms a try)
+// however soon the lock is free. Measured on a sync of four banks at once,
+// the bulk writes took half as long again as the same writes one after
+// the other; queued here they follow each other at once. Nothing on
+// MongoDB.
+func (s *Store) writeLock() func() {
+	if s.embedded == nil {
+		return func() {}
+	}
+	s.writeMu.Lock()
+	return s.writeMu.Unlock
+}

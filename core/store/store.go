@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"charm.land/log/v2"
@@ -54,6 +55,7 @@ type Store struct {
 	where       string
 	log         *log.Logger
 	locks       keyedLocks
+	writeMu     sync.Mutex
 }
 
 // ErrUnreachable wraps every failure to reach the database server.

@@ -53,6 +53,7 @@ type Bucket struct {
 	Month     string
 	entries   map[string]Entry
 	dirty     bool
+	stored    bool // a document exists (read from or written to the store)
 }
 
 // New starts an empty bucket.
@@ -168,6 +169,7 @@ func less(a, b Key) bool {
 // FromDoc reads a stored bucket back.
 func FromDoc(d model.TransactionMonth) (*Bucket, error) {
 	b := New(d.MonthUser, d.BankId, d.Bank, d.AccountId, d.MonthKey)
+	b.stored = true
 	if d.Entries == "" {
 		return b, nil
 	}

@@ -106,17 +106,34 @@ func isDuplicateKey(err error) bool {
 	return errors.As(err, &pw) && strings.Contains(pw.Err.Error(), "E11000")
 }
 
-// Write stores buckets.
+// Write stores buckets: new ones bulk-inserted (a duplicate, written
+// meanwhile by another writer, is replaced instead), the others replaced.
+// On a first sync every bucket is new, and an insert costs the embedded
+// engine less than an upsert.
 func Write(ctx context.Context, s *store.Store, bs []*Bucket) error {
-	docs := make([]model.TransactionMonth, len(bs))
-	for i, b := range bs {
-		docs[i] = b.Doc()
+	var fresh []any
+	var freshDocs, replace []model.TransactionMonth
+	for _, b := range bs {
+		d := b.Doc()
+		if b.stored {
+			replace = append(replace, d)
+		} else {
+			fresh = append(fresh, d)
+			freshDocs = append(freshDocs, d)
+		}
 	}
-	if err := writeDocs(ctx, s, docs, func(d model.TransactionMonth) any { return d.ID }); err != nil {
+	_, dups, err := s.InsertNewDups(ctx, model.CollTxMonths, fresh)
+	if err != nil {
+		return fmt.Errorf("cannot store the transaction buckets: %w", err)
+	}
+	for _, i := range dups {
+		replace = append(replace, freshDocs[i])
+	}
+	if err := writeDocs(ctx, s, replace, func(d model.TransactionMonth) any { return d.ID }); err != nil {
 		return fmt.Errorf("cannot store the transaction buckets: %w", err)
 	}
 	for _, b := range bs {
-		b.dirty = false
+		b.dirty, b.stored = false, true
 	}
 	return nil
 }

@@ -28,7 +28,8 @@ type Tracker struct {
 	bank    string
 	lock    func() func()
 	buckets map[bkey]*Bucket
-	seen    map[txRef]bool // fetched in this sync
+	seen    map[txRef]bool         // fetched in this sync
+	listed  map[bson.ObjectID]bool // in the user's index when the sync started
 }
 
 type bkey struct{ account, month string }
@@ -46,7 +47,18 @@ func NewTracker(ctx context.Context, s *store.Store, u model.UserRef, bankID, ba
 	if lock == nil {
 		lock = func() func() { return func() {} }
 	}
-	return &Tracker{s: s, u: u, bankID: bankID, bank: bankName, lock: lock, buckets: map[bkey]*Bucket{}, seen: map[txRef]bool{}}, nil
+	// A bucket is listed before it is written (see Flush), so one the
+	// index does not list does not exist: no lookup for it.
+	ix, _, err := readIndex(ctx, s, u)
+	if err != nil {
+		return nil, err
+	}
+	listed := make(map[bson.ObjectID]bool, len(ix.Buckets))
+	for _, r := range ix.Buckets {
+		listed[r.ID] = true
+	}
+	return &Tracker{s: s, u: u, bankID: bankID, bank: bankName, lock: lock, buckets: map[bkey]*Bucket{},
+		seen: map[txRef]bool{}, listed: listed}, nil
 }
 
 // Load reads the account's buckets of the given months that are not loaded
@@ -60,8 +72,10 @@ func (t *Tracker) Load(ctx context.Context, account string, months []string) err
 			continue
 		}
 		t.buckets[k] = New(t.u, t.bankID, t.bank, account, m)
-		ids = append(ids, model.TxMonthID(t.u, t.bankID, account, m))
-		keys = append(keys, k)
+		if id := model.TxMonthID(t.u, t.bankID, account, m); t.listed[id] {
+			ids = append(ids, id)
+			keys = append(keys, k)
+		}
 	}
 	bs, err := Load(ctx, t.s, ids)
 	if err != nil {
