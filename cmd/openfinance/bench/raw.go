@@ -33,26 +33,29 @@ func pageSize(style banks.Style) int {
 }
 
 // rawInsert is the engine's floor for the synced data: the same unified
-// documents, read back from the transactions collection, inserted with
-// unordered InsertMany in the sync's batch sizes into a scratch
-// collection of the same store with the same indexes (at most maxRawDocs
-// of them). Only the InsertMany
-// calls are timed; each run has its own scratch collection, dropped
-// afterwards, and runs repeat while cheap (the median rate is kept).
+// documents, read back once from the transactions collection (at most
+// maxRawDocs of them) and cut into the sync's batches, inserted with
+// unordered InsertMany into a scratch collection of the same store with
+// the same indexes. Only the InsertMany calls are timed; each run has its
+// own scratch collection, dropped afterwards, and runs repeat while cheap
+// (the median rate is kept).
 func (w *world) rawInsert(ctx context.Context, r *Report) error {
+	batches, n, err := w.readBack(ctx)
+	if err != nil {
+		return err
+	}
 	g := &r.Ingest
+	g.RawDocs, g.RawBatches = n, len(batches)
 	var rates []float64
-	err := repeat(w.cfg.Runs, func() error {
-		n, batches, spent, err := w.rawOnce(ctx)
+	err = repeat(w.cfg.Runs, func() error {
+		spent, err := w.rawOnce(ctx, batches)
 		if err != nil {
 			return err
 		}
-		g.RawBatches, g.RawIndexes, g.RawDocs = batches, w.rawIndexes, n
+		g.RawIndexes = w.rawIndexes
 		g.RawRuns = append(g.RawRuns, round3(spent.Seconds()))
-		if spent > 0 {
-			rates = append(rates, float64(n)/spent.Seconds())
-		}
-		w.say("raw InsertMany of the same %s documents: %.1f s (%s tx/s)", count(n), spent.Seconds(), count(int(float64(n)/spent.Seconds())))
+		rates = append(rates, float64(n)/max(spent.Seconds(), 1e-9))
+		w.say("raw InsertMany of the same %s documents: %.1f s (%s tx/s)", count(n), spent.Seconds(), count(int(rates[len(rates)-1])))
 		return nil
 	})
 	if err != nil {
@@ -67,12 +70,44 @@ func (w *world) rawInsert(ctx context.Context, r *Report) error {
 	return nil
 }
 
-// rawOnce inserts every synced transaction once into a fresh scratch
-// collection and returns how many, in how many batches, and the time the
-// InsertMany calls took.
-func (w *world) rawOnce(ctx context.Context) (n, batches int, spent time.Duration, err error) {
+// readBack reads the synced transactions as stored and cuts them into
+// batches of their bank's page size, in the order they were stored.
+func (w *world) readBack(ctx context.Context) (batches [][]any, n int, err error) {
+	size := map[string]int{}
+	for _, bk := range w.heavy.Banks() {
+		size[bk.ID] = pageSize(bk.Style)
+	}
+	cur, err := w.app.Store.C(model.CollTransactions).Find(ctx, bson.D{}, options.Find().SetBatchSize(1000))
+	if err != nil {
+		return nil, 0, fmt.Errorf("cannot read the synced transactions back: %w", err)
+	}
+	defer cur.Close(context.WithoutCancel(ctx))
+	pending := map[string][]any{}
+	for n < maxRawDocs && cur.Next(ctx) {
+		doc := bson.Raw(slices.Clone(cur.Current))
+		bank, _ := doc.Lookup("BankId").StringValueOK()
+		pending[bank] = append(pending[bank], doc)
+		n++
+		if len(pending[bank]) >= max(size[bank], 100) {
+			batches = append(batches, pending[bank])
+			pending[bank] = nil
+		}
+	}
+	if err := cur.Err(); err != nil {
+		return nil, 0, fmt.Errorf("cannot read the synced transactions back: %w", err)
+	}
+	for _, docs := range pending {
+		if len(docs) > 0 {
+			batches = append(batches, docs)
+		}
+	}
+	return batches, n, nil
+}
+
+// rawOnce inserts the batches into a fresh scratch collection and returns
+// the time the InsertMany calls took.
+func (w *world) rawOnce(ctx context.Context, batches [][]any) (time.Duration, error) {
 	s := w.app.Store
-	src := s.C(model.CollTransactions)
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
 	dst := s.C("bench_raw_insert_" + hex.EncodeToString(b))
@@ -81,56 +116,20 @@ func (w *world) rawOnce(ctx context.Context) (n, batches int, spent time.Duratio
 		defer cancel()
 		_ = dst.Drop(dctx)
 	}()
-	if w.rawIndexes, err = copyIndexes(ctx, src, dst); err != nil {
-		return 0, 0, 0, err
+	var err error
+	if w.rawIndexes, err = copyIndexes(ctx, s.C(model.CollTransactions), dst); err != nil {
+		return 0, err
 	}
-	batch := map[string]int{}
-	for _, bk := range w.heavy.Banks() {
-		batch[bk.ID] = pageSize(bk.Style)
-	}
-	cur, err := src.Find(ctx, bson.D{}, options.Find().SetBatchSize(1000))
-	if err != nil {
-		return 0, 0, 0, fmt.Errorf("cannot read the synced transactions back: %w", err)
-	}
-	defer cur.Close(context.WithoutCancel(ctx))
-	pending := map[string][]any{}
-	insert := func(docs []any) error {
+	var spent time.Duration
+	for _, docs := range batches {
 		t0 := time.Now()
 		_, err := dst.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
 		spent += time.Since(t0)
-		batches++
 		if err != nil {
-			return fmt.Errorf("raw InsertMany into the scratch collection failed: %w", err)
-		}
-		return nil
-	}
-	for n < maxRawDocs && cur.Next(ctx) {
-		doc := bson.Raw(slices.Clone(cur.Current))
-		bank, _ := doc.Lookup("BankId").StringValueOK()
-		size := batch[bank]
-		if size == 0 {
-			size = 100
-		}
-		pending[bank] = append(pending[bank], doc)
-		n++
-		if len(pending[bank]) >= size {
-			if err := insert(pending[bank]); err != nil {
-				return n, batches, spent, err
-			}
-			pending[bank] = nil
+			return spent, fmt.Errorf("raw InsertMany into the scratch collection failed: %w", err)
 		}
 	}
-	if err := cur.Err(); err != nil {
-		return n, batches, spent, fmt.Errorf("cannot read the synced transactions back: %w", err)
-	}
-	for _, docs := range pending {
-		if len(docs) > 0 {
-			if err := insert(docs); err != nil {
-				return n, batches, spent, err
-			}
-		}
-	}
-	return n, batches, spent, nil
+	return spent, nil
 }
 
 // copyIndexes gives dst the secondary indexes of src, so the floor pays
