@@ -33,7 +33,7 @@ func (w *world) createAndLink(ctx context.Context, r *Report) error {
 	}
 	r.Data.Users = len(w.users)
 	r.Data.BanksPerUser = len(w.heavy.Banks())
-	r.Data.LinkSeconds = time.Since(t0).Seconds()
+	r.Data.LinkSeconds = round3(time.Since(t0).Seconds())
 	r.Data.Nominal = w.cfg.Nominal()
 	w.say("%d users linked at %d banks each in %.2f s", len(w.users), r.Data.BanksPerUser, r.Data.LinkSeconds)
 	return nil

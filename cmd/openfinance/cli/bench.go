@@ -102,6 +102,9 @@ func (e *env) benchConfig(cmd *cobra.Command, f benchFlags) (bench.Config, error
 	if p.Bulk.Customers > 0 && p.Bulk.Months == 0 {
 		p.Bulk.Months = 12
 	}
+	if changed("customers") || changed("accounts") || changed("transactions") || changed("months") {
+		p.Name += "+knobs"
+	}
 	if changed("sessions") {
 		p.Sessions = f.sessions
 	}
