@@ -18,13 +18,12 @@ test:
 	$(GO) test -tags $(TAGS) -count=1 -race $(RACE_PKGS)
 
 # bench: the Go benchmarks of every package that has some (the database- and
-# SSH-heavy packages run each benchmark only once or twice: their setup is
-# the cost), then the scale harness with its budget lines (BENCH_PRESET=small
+# SSH-heavy packages run each benchmark once: their setup is the cost), then the scale harness with its budget lines (BENCH_PRESET=small
 # for a quick run). A failing Go benchmark does not stop the harness, but
 # fails the target. Bounded to well under 10 minutes on 2 cores.
 BENCH_PRESET ?= medium
 BENCH_TIME   ?= 500ms
-BENCH_DB     ?= 2x
+BENCH_DB     ?= 1x
 BENCH_SSH    ?= 1x
 bench: build
 	@failed=; for p in $$(git ls-files '*_test.go' | xargs grep -l '^func Benchmark' | xargs -n1 dirname | sort -u); do \

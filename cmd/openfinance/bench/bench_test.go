@@ -59,7 +59,7 @@ func TestTinyPresetReportsEveryBudget(t *testing.T) {
 	if r.TUI.FirstFrame.MS <= 0 || r.TUI.ViewUser != "bench-bulk-001" || len(r.TUI.Panes) != 7 {
 		t.Errorf("tui: %+v", r.TUI)
 	}
-	if r.SSH.Sessions != 2 || r.SSH.HeapAfterMB <= 0 || r.PeakRSSMB <= 0 {
+	if r.SSH.Sessions != 2 || r.SSH.Up != 2 || r.SSH.HeapAfterMB <= 0 || r.PeakRSSMB <= 0 {
 		t.Errorf("ssh %+v, peak RSS %v", r.SSH, r.PeakRSSMB)
 	}
 

@@ -92,44 +92,51 @@ func (w *world) measureSSH(ctx context.Context, r *Report) error {
 	t0 := time.Now()
 	// Eight clients connect at a time, as people arriving together would.
 	opened := make([]*sshClient, n)
-	errs := make([]error, n)
 	sem := make(chan struct{}, 8)
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			opened[i], errs[i] = dialSession(addr.String(), configs[i], wd, ht)
+			c, err := dialSession(addr.String(), configs[i], wd, ht)
+			if err != nil {
+				w.say("SSH session %d of %d: %v", i+1, n, err)
+				return
+			}
+			opened[i] = c
 		})
 	}
 	wg.Wait()
-	for i, c := range opened {
+	for _, c := range opened {
 		if c != nil {
 			clients = append(clients, c)
-		} else {
-			return fmt.Errorf("SSH session %d of %d: %w", i+1, n, errs[i])
 		}
 	}
+	// A session is up when it shows its first screen and is still open
+	// (a server that cannot serve a session says so and hangs up).
 	deadline := time.Now().Add(2 * time.Minute)
-	for i, c := range clients {
-		if err := c.waitFor(ctx, "openfinance", deadline); err != nil {
-			return fmt.Errorf("SSH session %d of %d: %w", i+1, n, err)
+	up := 0
+	for _, c := range clients {
+		if c.waitFor(ctx, "openfinance", deadline) == nil {
+			up++
 		}
 	}
-	up := time.Since(t0)
+	took := time.Since(t0)
 	time.Sleep(time.Second) // let the sessions' first loads settle
-	if got := srv.Sessions(); got != n {
-		return fmt.Errorf("%d SSH sessions open, want %d", got, n)
-	}
 	after, rssAfter := heapInUse(), procStatus("VmRSS")
+	for _, c := range clients {
+		if c.ended() {
+			up--
+		}
+	}
 	s := &r.SSH
-	s.Sessions, s.UpSeconds = n, round3(up.Seconds())
+	s.Sessions, s.Up, s.UpSeconds = n, max(up, 0), round3(took.Seconds())
 	s.HeapBeforeMB, s.HeapAfterMB = round3(mb(before)), round3(mb(after))
-	if after > before {
-		s.PerSessionMB = round3(mb(after-before) / float64(n))
+	if after > before && s.Up > 0 {
+		s.PerSessionMB = round3(mb(after-before) / float64(s.Up))
 	}
 	s.RSSBeforeMB, s.RSSAfterMB = round3(mb(rssBefore)), round3(mb(rssAfter))
-	w.say("%d idle SSH sessions: %.2f MB of heap each (up in %.1f s)", n, s.PerSessionMB, s.UpSeconds)
+	w.say("%d of %d idle SSH sessions up in %.1f s: %.2f MB of heap each", s.Up, n, s.UpSeconds, s.PerSessionMB)
 	return nil
 }
 
@@ -140,6 +147,7 @@ type sshClient struct {
 	sess *gossh.Session
 	mu   sync.Mutex
 	out  []byte
+	eof  bool // the server hung up
 }
 
 const keepOutput = 64 << 10
@@ -177,6 +185,9 @@ func (c *sshClient) read(r io.Reader) {
 		if room := keepOutput - len(c.out); room > 0 {
 			c.out = append(c.out, buf[:min(n, room)]...)
 		}
+		if err != nil {
+			c.eof = true
+		}
 		c.mu.Unlock()
 		if err != nil {
 			return
@@ -193,6 +204,9 @@ func (c *sshClient) waitFor(ctx context.Context, text string, deadline time.Time
 		if strings.Contains(s, text) {
 			return nil
 		}
+		if c.ended() {
+			return errors.New("the server closed the session")
+		}
 		if time.Now().After(deadline) {
 			return errors.New("the session never showed its first screen")
 		}
@@ -202,6 +216,13 @@ func (c *sshClient) waitFor(ctx context.Context, text string, deadline time.Time
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// ended reports whether the server closed the session.
+func (c *sshClient) ended() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.eof
 }
 
 func (c *sshClient) close() {
