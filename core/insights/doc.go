@@ -4,6 +4,15 @@
 // schedules), and materializes it per user (collection insights, _id = the
 // user's id) so that a view reads one small document.
 //
+// The transaction cube (sums and counts per month, category, direction,
+// merchant and status), from which every insight over transactions
+// follows, is read from the transaction buckets the sync keeps (package
+// buckets), not from the transactions: recomputing costs the user's months
+// and cells, not their transactions, nor anyone else's. It is the same cube
+// as one folded from the transactions (the tests hold them to each other):
+// each cell's sum is rounded to a millionth and the cells are sorted, so
+// the order the source added them in never tips a cent.
+//
 // Definitions. Money is in the insights currency (Options.Currency, USD by
 // default), converted with fx_rates, and rounded to cents when stored; a
 // total is rounded from the unrounded parts, a difference (net, net worth)

@@ -44,10 +44,10 @@ func DocID(u model.UserRef) bson.ObjectID {
 // stores them as the user's document in the insights collection (_id = the
 // user's id) and returns them.
 //
-// It costs one scan of each of external_accounts and external_products and
-// of transactions (two on MongoDB, see txCube), run concurrently, and one
-// replace. Writing by _id makes it idempotent: recomputing replaces the
-// one document.
+// It costs one scan of each of external_accounts and external_products,
+// the user's transaction buckets read by _id (see package buckets: no scan
+// of the transactions), run concurrently, and one replace. Writing by _id
+// makes it idempotent: recomputing replaces the one document.
 func Recompute(ctx context.Context, s *store.Store, u model.UserRef, opts Options) (Insights, error) {
 	ins, err := Compute(ctx, s, u, opts)
 	if err != nil {

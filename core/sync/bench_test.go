@@ -17,6 +17,7 @@ import (
 	"github.com/openfinance-tui/openfinance/core/bankapi"
 	"github.com/openfinance-tui/openfinance/core/fx"
 	"github.com/openfinance-tui/openfinance/core/hub"
+	"github.com/openfinance-tui/openfinance/core/insights/buckets"
 	"github.com/openfinance-tui/openfinance/core/model"
 	"github.com/openfinance-tui/openfinance/core/secrets"
 	"github.com/openfinance-tui/openfinance/core/store"
@@ -108,11 +109,12 @@ func (w *benchWorld) sync(b *testing.B, u model.UserRef, ts []banksync.Target) i
 }
 
 // rawInsert inserts u's stored transactions again, with unordered
-// InsertMany in pages of 100 (the banks' page size) into a new collection
-// with the same indexes (the _id path index included), and returns the
-// time the InsertMany calls took: the engine's floor for those documents.
+// InsertMany in the sync's batches (banksync.InsertBatch) into a new
+// collection with the same indexes (the _id path index included), and
+// returns the time the InsertMany calls took: the engine's floor for those
+// documents.
 func (w *benchWorld) rawInsert(b *testing.B, u model.UserRef, coll string) (time.Duration, int) {
-	return w.rawInsertN(b, u, coll, 100)
+	return w.rawInsertN(b, u, coll, banksync.InsertBatch)
 }
 
 func (w *benchWorld) rawInsertN(b *testing.B, u model.UserRef, coll string, batch int) (time.Duration, int) {
@@ -160,21 +162,22 @@ func (w *benchWorld) rawInsertN(b *testing.B, u model.UserRef, coll string, batc
 // BenchmarkSyncVsInsertMany is the ingest budget: the first sync of a user
 // with about 10k transactions at the four emulated banks (engine.Run:
 // fetch, map, store, buckets) against unordered InsertMany of the same
-// documents into the same store. Budget: sync ≥ 0.7 × raw.
+// documents into the same store. Budget: sync ≥ 0.7 × raw. Each iteration
+// has a store and banks of its own, so that the sync and the raw inserts
+// both start from an empty collection.
 func BenchmarkSyncVsInsertMany(b *testing.B) {
-	w := newBenchWorld(b, mockbank.Size{Customers: 1, AccountsPerCustomer: 2, TxPerAccount: 1250})
 	var syncT, rawT time.Duration
-	var synced, raw int
-	i := 0
+	var synced, raw, i int
 	for b.Loop() {
 		b.StopTimer()
-		u, ts := w.link(b, fmt.Sprintf("bench-%d", i))
+		w := newBenchWorld(b, mockbank.Size{Customers: 1, AccountsPerCustomer: 2, TxPerAccount: 1250})
+		u, ts := w.link(b, "bench")
 		b.StartTimer()
 		t0 := time.Now()
 		synced += w.sync(b, u, ts)
 		syncT += time.Since(t0)
 		b.StopTimer()
-		d, n := w.rawInsert(b, u, fmt.Sprintf("raw_insert_%d", i))
+		d, n := w.rawInsert(b, u, "raw_insert")
 		rawT += d
 		raw += n
 		b.StartTimer()
@@ -232,4 +235,61 @@ func pad(b *testing.B, s *store.Store, n int) {
 	if len(docs) > 0 {
 		flush()
 	}
+}
+
+// BenchmarkDedup100k is what telling stored transactions from new ones
+// costs a bank's sync when the store holds 100k transactions (of other
+// users): "scan" is how the sync did it before the buckets (the ids and
+// statuses of the user's stored transactions at that bank, one query: a
+// scan of the whole collection on the embedded engine), "buckets" how it
+// does it now (the user's index and the bank's buckets of every month the
+// bank sent, by _id).
+func BenchmarkDedup100k(b *testing.B) {
+	w := newBenchWorld(b, mockbank.Size{Customers: 1, AccountsPerCustomer: 2, TxPerAccount: 250})
+	u, ts := w.link(b, "bench")
+	w.sync(b, u, ts)
+	pad(b, w.s, 100_000)
+	ctx := b.Context()
+	bank := ts[0].Bank
+	type row struct {
+		Account, Month string
+	}
+	months, err := store.FindAll[struct {
+		Account string `bson:"TransactionAccountId"`
+		Month   string `bson:"MonthKey"`
+	}](ctx, w.s, model.CollTransactions, bson.D{{Key: "$and", Value: bson.A{store.OwnerFilter("TransactionUser", u), bson.D{{Key: "BankId", Value: bank.ID}}}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	perAccount := map[string][]string{}
+	seen := map[row]bool{}
+	for _, m := range months {
+		if r := (row{m.Account, m.Month}); !seen[r] {
+			seen[r] = true
+			perAccount[m.Account] = append(perAccount[m.Account], m.Month)
+		}
+	}
+	b.Run("scan", func(b *testing.B) {
+		for b.Loop() {
+			f := bson.D{{Key: "$and", Value: bson.A{store.OwnerFilter("TransactionUser", u), bson.D{{Key: "BankId", Value: bank.ID}}}}}
+			rows, err := store.FindAll[bson.Raw](ctx, w.s, model.CollTransactions, f,
+				options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}, {Key: "TransactionAccountId", Value: 1}, {Key: "Status", Value: 1}}))
+			if err != nil || len(rows) != len(months) {
+				b.Fatalf("%d rows, %v", len(rows), err)
+			}
+		}
+	})
+	b.Run("buckets", func(b *testing.B) {
+		for b.Loop() {
+			tr, err := buckets.NewTracker(ctx, w.s, u, bank.ID, bank.Name, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for acc, ms := range perAccount {
+				if err := tr.Load(ctx, acc, ms); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
 }

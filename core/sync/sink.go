@@ -34,7 +34,9 @@ type storeSink struct {
 	bankID   string
 	progress func(Progress)
 	tr       *buckets.Tracker
-	complete map[string]bool // accounts whose transaction walk ended
+	complete map[string]bool     // accounts whose transaction walk ended
+	fresh    []model.Transaction // new transactions not inserted yet (see insertBatch)
+	freshAcc string              // their account
 
 	accounts, products, fetched, inserted, replaced int
 }
@@ -64,59 +66,100 @@ func (k *storeSink) Products(ctx context.Context, ps []model.ExternalProduct) er
 }
 
 func (k *storeSink) Transactions(ctx context.Context, acc model.ExternalAccount, page bankapi.Page, txs []model.Transaction) error {
+	if len(k.fresh) > 0 && k.freshAcc != acc.AccountId {
+		if err := k.writeFresh(ctx); err != nil {
+			return err
+		}
+	}
 	if err := k.tr.Load(ctx, acc.AccountId, monthsOf(txs)); err != nil {
 		return fmt.Errorf("cannot read what is stored for account %s: %w", acc.AccountId, err)
 	}
-	var fresh []any
-	var freshTx, replace []model.Transaction
+	var replace []model.Transaction
 	for _, t := range txs {
 		e, stored := k.tr.Stored(t)
 		switch {
 		case !stored:
-			fresh = append(fresh, t)
-			freshTx = append(freshTx, t)
+			k.fresh = append(k.fresh, t)
 		case e.Pending() || t.Status == model.StatusPending:
 			replace = append(replace, t) // may have changed: booked, amount settled
 		}
 	}
-	res, dups, err := k.s.InsertNewDups(ctx, model.CollTransactions, fresh)
-	if err != nil {
-		return fmt.Errorf("cannot store the transactions of account %s (page %d): %w", acc.AccountId, page.N, err)
-	}
-	isDup := make(map[int]bool, len(dups))
-	for _, i := range dups {
-		isDup[i] = true
-		// Stored, but not in its month's bucket: the bucket missed a
-		// killed sync's insert, or a pending transaction changed month
-		// when it was booked. Replace it with what the bank sends now.
-		t := freshTx[i]
-		if err := k.moved(ctx, t); err != nil {
-			return err
-		}
-		replace = append(replace, t)
-	}
-	if len(replace) > 0 {
-		r, err := store.ReplaceByID(ctx, k.s, model.CollTransactions, replace, func(t model.Transaction) any { return t.ID })
-		if err != nil {
-			return fmt.Errorf("cannot update the pending transactions of account %s: %w", acc.AccountId, err)
-		}
-		k.replaced += r.Replaced
-	}
-	for i, t := range freshTx {
-		if !isDup[i] {
-			k.tr.Wrote(t)
-		}
-	}
-	for _, t := range replace {
-		k.tr.Wrote(t)
+	k.freshAcc = acc.AccountId
+	if err := k.replace(ctx, acc.AccountId, replace); err != nil {
+		return err
 	}
 	k.fetched += len(txs)
-	k.inserted += res.Inserted
+	if len(k.fresh) >= insertBatch || page.Last {
+		if err := k.writeFresh(ctx); err != nil {
+			return err
+		}
+	}
 	if page.Last {
 		k.complete[acc.AccountId] = true
 		if err := k.tr.Flush(ctx, acc.AccountId); err != nil {
 			return fmt.Errorf("cannot store the transaction buckets of account %s: %w", acc.AccountId, err)
 		}
+	}
+	return nil
+}
+
+// insertBatch is how many new transactions the sink gathers, across pages
+// of one account, before it inserts them: one command, one SQLite
+// transaction and one round of index page writes for several pages (10%
+// less time than pages of 100 on the embedded engine). What is gathered
+// is written when the account's walk ends and when the sync ends, even a
+// failed or cancelled one.
+const insertBatch = 500
+
+// writeFresh inserts the gathered new transactions.
+func (k *storeSink) writeFresh(ctx context.Context) error {
+	if len(k.fresh) == 0 {
+		return nil
+	}
+	fresh, acc := k.fresh, k.freshAcc
+	k.fresh = nil
+	docs := make([]any, len(fresh))
+	for i, t := range fresh {
+		docs[i] = t
+	}
+	res, dups, err := k.s.InsertNewDups(ctx, model.CollTransactions, docs)
+	k.inserted += res.Inserted
+	if err != nil {
+		return fmt.Errorf("cannot store the transactions of account %s: %w", acc, err)
+	}
+	isDup := make(map[int]bool, len(dups))
+	var replace []model.Transaction
+	for _, i := range dups {
+		isDup[i] = true
+		// Stored, but not in its month's bucket: the bucket missed a
+		// killed sync's insert, or a pending transaction changed month
+		// when it was booked. Replace it with what the bank sends now.
+		t := fresh[i]
+		if err := k.moved(ctx, t); err != nil {
+			return err
+		}
+		replace = append(replace, t)
+	}
+	for i, t := range fresh {
+		if !isDup[i] {
+			k.tr.Wrote(t)
+		}
+	}
+	return k.replace(ctx, acc, replace)
+}
+
+// replace writes transactions that may have changed over the stored ones.
+func (k *storeSink) replace(ctx context.Context, acc string, txs []model.Transaction) error {
+	if len(txs) == 0 {
+		return nil
+	}
+	r, err := store.ReplaceByID(ctx, k.s, model.CollTransactions, txs, func(t model.Transaction) any { return t.ID })
+	if err != nil {
+		return fmt.Errorf("cannot update the pending transactions of account %s: %w", acc, err)
+	}
+	k.replaced += r.Replaced
+	for _, t := range txs {
+		k.tr.Wrote(t)
 	}
 	return nil
 }
@@ -182,13 +225,15 @@ func (k *storeSink) dropVanishedPending(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// flush writes every bucket still to write (those of accounts whose walk
-// did not end, and the ones dropVanishedPending changed).
+// flush writes the new transactions still gathered and every bucket still
+// to write (those of accounts whose walk did not end, and the ones
+// dropVanishedPending changed).
 func (k *storeSink) flush(ctx context.Context) error {
-	if err := k.tr.Flush(ctx, ""); err != nil {
-		return fmt.Errorf("cannot store the transaction buckets: %w", err)
+	err := k.writeFresh(ctx)
+	if ferr := k.tr.Flush(ctx, ""); ferr != nil {
+		err = errors.Join(err, fmt.Errorf("cannot store the transaction buckets: %w", ferr))
 	}
-	return nil
+	return err
 }
 
 func (k *storeSink) counts() map[string]int {
