@@ -104,8 +104,10 @@ type PaneView struct {
 
 // SSH is the memory N idle sessions cost the server.
 type SSH struct {
-	Sessions     int     `json:"sessions"`
-	Up           int     `json:"up"` // showed their first screen and stayed open
+	Sessions int `json:"sessions"`
+	Up       int `json:"up"` // showed their first screen and stayed open
+	// Failure is why one of the sessions that were not up failed.
+	Failure      string  `json:"failure,omitempty"`
 	HeapBeforeMB float64 `json:"heap_before_mb"`
 	HeapAfterMB  float64 `json:"heap_after_mb"`
 	PerSessionMB float64 `json:"per_session_mb"`
@@ -162,7 +164,7 @@ func (r *Report) budgets() {
 		// Sessions that never got a screen cost nothing and serve nobody.
 		b := &r.Budgets[len(r.Budgets)-1]
 		b.Pass = false
-		b.Note = fmt.Sprintf("only %d of %d SSH sessions showed their first screen within 2 minutes", s.Up, s.Sessions)
+		b.Note = fmt.Sprintf("only %d of %d SSH sessions came up; one of the others: %s", s.Up, s.Sessions, s.Failure)
 	}
 }
 

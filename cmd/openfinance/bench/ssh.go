@@ -116,10 +116,13 @@ func (w *world) measureSSH(ctx context.Context, r *Report) error {
 	// (a server that cannot serve a session says so and hangs up).
 	deadline := time.Now().Add(2 * time.Minute)
 	up := 0
+	var why error
 	for _, c := range clients {
-		if c.waitFor(ctx, "openfinance", deadline) == nil {
-			up++
+		if err := c.waitFor(ctx, "openfinance", deadline); err != nil {
+			why = err
+			continue
 		}
+		up++
 	}
 	took := time.Since(t0)
 	time.Sleep(time.Second) // let the sessions' first loads settle
@@ -136,6 +139,9 @@ func (w *world) measureSSH(ctx context.Context, r *Report) error {
 		s.PerSessionMB = round3(mb(after-before) / float64(s.Up))
 	}
 	s.RSSBeforeMB, s.RSSAfterMB = round3(mb(rssBefore)), round3(mb(rssAfter))
+	if why != nil {
+		s.Failure = why.Error()
+	}
 	w.say("%d of %d idle SSH sessions up in %.1f s: %.2f MB of heap each", s.Up, n, s.UpSeconds, s.PerSessionMB)
 	return nil
 }
@@ -148,6 +154,8 @@ type sshClient struct {
 	mu   sync.Mutex
 	out  []byte
 	eof  bool // the server hung up
+	// stderr is what the server wrote there (at most 4 KiB).
+	stderr string
 }
 
 const keepOutput = 64 << 10
@@ -163,6 +171,10 @@ func dialSession(addr string, cfg *gossh.ClientConfig, w, h int) (*sshClient, er
 		return nil, err
 	}
 	stdout, err := c.sess.StdoutPipe()
+	var stderr io.Reader
+	if err == nil {
+		stderr, err = c.sess.StderrPipe()
+	}
 	if err == nil {
 		err = c.sess.RequestPty("xterm-256color", h, w, gossh.TerminalModes{})
 	}
@@ -174,6 +186,13 @@ func dialSession(addr string, cfg *gossh.ClientConfig, w, h int) (*sshClient, er
 		return nil, err
 	}
 	go c.read(stdout)
+	go func() { // what a refused session is told
+		b, _ := io.ReadAll(io.LimitReader(stderr, 4<<10))
+		c.mu.Lock()
+		c.stderr = string(b)
+		c.mu.Unlock()
+		_, _ = io.Copy(io.Discard, stderr)
+	}()
 	return c, nil
 }
 
@@ -205,10 +224,16 @@ func (c *sshClient) waitFor(ctx context.Context, text string, deadline time.Time
 			return nil
 		}
 		if c.ended() {
-			return errors.New("the server closed the session")
+			c.mu.Lock()
+			said := c.stderr
+			c.mu.Unlock()
+			if strings.TrimSpace(said) == "" {
+				said = s
+			}
+			return fmt.Errorf("the server closed the session, saying %q", tail(said, 200))
 		}
 		if time.Now().After(deadline) {
-			return errors.New("the session never showed its first screen")
+			return errors.New("the session showed no screen within 2 minutes")
 		}
 		select {
 		case <-ctx.Done():
@@ -216,6 +241,15 @@ func (c *sshClient) waitFor(ctx context.Context, text string, deadline time.Time
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// tail is the end of s, on one line.
+func tail(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > n {
+		return "…" + string(r[len(r)-n:])
+	}
+	return s
 }
 
 // ended reports whether the server closed the session.
