@@ -12,7 +12,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
-	"github.com/openfinance-tui/openfinance/core/banks"
 	"github.com/openfinance-tui/openfinance/core/model"
 )
 
@@ -22,20 +21,16 @@ import (
 // 3.2-4.6k tx/s for 10k documents, 2.7-3.8k for 100k).
 const maxRawDocs = 50_000
 
-// pageSize is how many transactions one page of a bank carries, so the
-// floor inserts in the batches the sync gets (mockbank/API.md: the
-// original style serves the 500 the client asks for, the UK and Berlin
-// Group styles 100 per page).
-func pageSize(style banks.Style) int {
-	if style == banks.StyleOriginal {
-		return 500
-	}
-	return 100
-}
+// rawBatch is how many documents the floor inserts at once: what the
+// sync gathers per account before it inserts (core/sync inserts an
+// account's new transactions 500 at a time, across the bank's pages),
+// which is also the largest page any bank serves.
+const rawBatch = 500
 
 // rawInsert is the engine's floor for the synced data: the same unified
 // documents, read back once from the transactions collection (at most
-// maxRawDocs of them) and cut into the sync's batches, inserted with
+// maxRawDocs of them) and cut as the sync cuts them (per account, at most
+// rawBatch at a time), inserted with
 // unordered InsertMany into a scratch collection of the same store with
 // the same indexes. Only the InsertMany calls are timed; each run has its
 // own scratch collection, dropped afterwards, and runs repeat while cheap
@@ -72,33 +67,36 @@ func (w *world) rawInsert(ctx context.Context, r *Report) error {
 }
 
 // readBack reads the synced transactions as stored and cuts them into
-// batches of their bank's page size, in the order they were stored.
+// batches of at most rawBatch of one account, in the order they were
+// stored.
 func (w *world) readBack(ctx context.Context) (batches [][]any, n int, err error) {
-	size := map[string]int{}
-	for _, bk := range w.heavy.Banks() {
-		size[bk.ID] = pageSize(bk.Style)
-	}
 	cur, err := w.app.Store.C(model.CollTransactions).Find(ctx, bson.D{}, options.Find().SetBatchSize(1000))
 	if err != nil {
 		return nil, 0, fmt.Errorf("cannot read the synced transactions back: %w", err)
 	}
 	defer cur.Close(context.WithoutCancel(ctx))
 	pending := map[string][]any{}
+	var order []string // accounts in the order first seen, for the last batches
 	for n < maxRawDocs && cur.Next(ctx) {
 		doc := bson.Raw(slices.Clone(cur.Current))
 		bank, _ := doc.Lookup("BankId").StringValueOK()
-		pending[bank] = append(pending[bank], doc)
+		acc, _ := doc.Lookup("TransactionAccountId").StringValueOK()
+		key := bank + "/" + acc
+		if _, seen := pending[key]; !seen {
+			order = append(order, key)
+		}
+		pending[key] = append(pending[key], doc)
 		n++
-		if len(pending[bank]) >= max(size[bank], 100) {
-			batches = append(batches, pending[bank])
-			pending[bank] = nil
+		if len(pending[key]) >= rawBatch {
+			batches = append(batches, pending[key])
+			pending[key] = []any{}
 		}
 	}
 	if err := cur.Err(); err != nil {
 		return nil, 0, fmt.Errorf("cannot read the synced transactions back: %w", err)
 	}
-	for _, docs := range pending {
-		if len(docs) > 0 {
+	for _, key := range order {
+		if docs := pending[key]; len(docs) > 0 {
 			batches = append(batches, docs)
 		}
 	}
