@@ -37,6 +37,7 @@ type SyncReport struct {
 	Calls        int // requests sent to the bank's resource API
 	Duration     time.Duration
 	Err          error
+	Next         time.Time // when State is StateDeferred: the earliest time the bank may be synced unattended
 }
 
 // InsightsError is returned by Sync when every bank was handled but the
@@ -67,6 +68,12 @@ func (h *Hub) Sync(ctx context.Context, u model.UserRef, bankID string, progress
 		return nil, err
 	}
 	defer unlock()
+	return h.syncTargets(ctx, u, targets, progress)
+}
+
+// syncTargets runs the sync of targets for u, who is locked, and recomputes
+// the insights.
+func (h *Hub) syncTargets(ctx context.Context, u model.UserRef, targets []banksync.Target, progress func(SyncProgress)) ([]SyncReport, error) {
 	rates, err := h.rates(ctx)
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"sort"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -74,6 +75,47 @@ type Consent struct {
 	ExpiresAt       time.Time     `bson:"ExpiresAt"`
 	RevokedAt       *time.Time    `bson:"RevokedAt,omitempty"`
 	LastSync        *SyncState    `bson:"LastSync,omitempty"`
+	// FrequencyPerDay caps the syncs run without the user present (a
+	// schedule, not a person asking) in any 24 hours, as PSD2 caps a
+	// provider's unattended access (RTS Article 36(5)(b)); 0 means
+	// DefaultFrequencyPerDay.
+	FrequencyPerDay int `bson:"FrequencyPerDay,omitempty"`
+	// Unattended are the times of the unattended syncs of the last 24
+	// hours, what the cap is checked against.
+	Unattended []time.Time `bson:"UnattendedAccess,omitempty"`
+}
+
+// DefaultFrequencyPerDay is PSD2's cap on unattended accesses per consent
+// and day.
+const DefaultFrequencyPerDay = 4
+
+// UnattendedBudget reports whether one more unattended sync may run under
+// the consent at now and, when it may not, the earliest time one may.
+func (c Consent) UnattendedBudget(now time.Time) (ok bool, next time.Time) {
+	limit := c.FrequencyPerDay
+	if limit <= 0 {
+		limit = DefaultFrequencyPerDay
+	}
+	recent := c.RecentUnattended(now)
+	if len(recent) < limit {
+		return true, now
+	}
+	// The window frees up when the oldest access that keeps it full leaves.
+	return false, recent[len(recent)-limit].Add(24 * time.Hour)
+}
+
+// RecentUnattended are the unattended accesses within 24 hours before now
+// (and any after it), oldest first.
+func (c Consent) RecentUnattended(now time.Time) []time.Time {
+	var out []time.Time
+	for _, t := range c.Unattended {
+		if now.Sub(t) < 24*time.Hour { // one from a clock ahead counts too
+
+			out = append(out, t)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Before(out[j]) })
+	return out
 }
 
 // Active reports whether data may be fetched under the consent at now.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -24,6 +25,9 @@ type syncResult struct {
 	Calls        int    `json:"calls"`
 	DurationMS   int64  `json:"duration_ms"`
 	Error        string `json:"error,omitempty"`
+	// NextUnattended is, for a deferred bank, the earliest time an
+	// unattended sync may reach it again.
+	NextUnattended string `json:"next_unattended,omitempty"`
 }
 
 func syncResults(reps []hub.SyncReport) []syncResult {
@@ -33,6 +37,9 @@ func syncResults(reps []hub.SyncReport) []syncResult {
 			Transactions: r.Transactions, New: r.New, Calls: r.Calls, DurationMS: r.Duration.Milliseconds()}
 		if r.Err != nil {
 			s.Error = r.Err.Error()
+		}
+		if r.State == hub.StateDeferred {
+			s.NextUnattended = r.Next.UTC().Format(time.RFC3339)
 		}
 		out = append(out, s)
 	}
@@ -55,6 +62,12 @@ func (e *env) reportSync(reps []hub.SyncReport, err error) error {
 		if r.Err != nil {
 			failed = append(failed, r.Bank)
 			fmt.Fprintf(e.Err, "%v\n", r.Err)
+		}
+	}
+	for _, r := range reps {
+		if r.State == hub.StateDeferred {
+			fmt.Fprintf(e.Err, "%s was not synced: its consent's %d unattended syncs a day are used up (PSD2); the next may run after %s\n",
+				r.Bank, model.DefaultFrequencyPerDay, r.Next.Local().Format("2006-01-02 15:04 MST"))
 		}
 	}
 	if len(failed) > 0 {
@@ -91,12 +104,16 @@ func printSyncTable(e *env, rs []syncResult) {
 
 func (e *env) syncCmd() *cobra.Command {
 	var user, bank string
-	var asJSON bool
+	var asJSON, unattended bool
 	cmd := &cobra.Command{
 		Use:   "sync",
 		Short: "Pull accounts, loans and transactions from linked banks",
 		Long: "sync pulls what each consent permits from every linked bank (or one, with --bank),\n" +
-			"stores it idempotently and recomputes the insights. Running it again is safe.",
+			"stores it idempotently and recomputes the insights. Running it again is safe.\n\n" +
+			"A schedule (cron, a systemd timer) runs it with --unattended: PSD2 lets an app reach\n" +
+			"your accounts without you only 4 times a day per consent, so banks whose unattended\n" +
+			"syncs of the last 24 hours are used up are left out (state deferred) and it says when\n" +
+			"the next may run. A sync you ask for yourself is never capped.",
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return e.withHub(cmd, func(ctx context.Context, h *hub.Hub) error {
@@ -105,7 +122,15 @@ func (e *env) syncCmd() *cobra.Command {
 					return err
 				}
 				_, onTerm := e.terminal()
-				reps, err := h.Sync(ctx, u, bankFlag(bank), e.progressPrinter(h, onTerm))
+				var reps []hub.SyncReport
+				if unattended {
+					if bank != "" {
+						return bad("--unattended syncs every linked bank that may be reached; leave out --bank")
+					}
+					reps, err = h.SyncUnattended(ctx, u, e.progressPrinter(h, onTerm))
+				} else {
+					reps, err = h.Sync(ctx, u, bankFlag(bank), e.progressPrinter(h, onTerm))
+				}
 				if len(reps) == 0 && err == nil {
 					fmt.Fprintf(e.Err, "%s has no linked bank; link one with openfinance link --user %s --bank BANK\n", u.UserName, u.UserName)
 				}
@@ -123,6 +148,7 @@ func (e *env) syncCmd() *cobra.Command {
 	}
 	addUserFlag(cmd, &user)
 	cmd.Flags().StringVar(&bank, "bank", "", "only this bank (id or name)")
+	cmd.Flags().BoolVar(&unattended, "unattended", false, "run as a schedule would: at most 4 syncs a day per consent")
 	addJSONFlag(cmd, &asJSON)
 	return cmd
 }
