@@ -1,6 +1,8 @@
 package pipelines
 
 import (
+	"time"
+
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
@@ -50,6 +52,10 @@ func TxBucketRows(filter bson.D) mongo.Pipeline {
 			{Key: "Merchant", Value: 1},
 			{Key: "Status", Value: 1},
 			{Key: "AmountBase", Value: 1},
+			{Key: "BookingDate", Value: 1},
+			{Key: "Amount", Value: 1},
+			{Key: "Currency", Value: 1},
+			{Key: "Description", Value: 1},
 		}}},
 	}
 }
@@ -68,4 +74,9 @@ type TxBucketRow struct {
 	Merchant   string        `bson:"Merchant"`
 	Status     string        `bson:"Status"`
 	AmountBase float64       `bson:"AmountBase"`
+	// What a transaction list's row shows besides the above.
+	BookingDate time.Time `bson:"BookingDate"`
+	Amount      float64   `bson:"Amount"`
+	Currency    string    `bson:"Currency"`
+	Description string    `bson:"Description"`
 }

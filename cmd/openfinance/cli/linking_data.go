@@ -43,15 +43,29 @@ func (e *env) transactionsCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				txs, err := h.Transactions(ctx, u, hub.TxFilter{Bank: bankFlag(bank), Month: month, Category: canonicalCategory(category), Text: text, Limit: limit})
+				f := hub.TxFilter{Bank: bankFlag(bank), Month: month, Category: canonicalCategory(category), Text: text, Limit: limit}
+				// The list comes from the transaction buckets (read by
+				// _id), not from a query over every stored transaction.
+				all, err := h.TransactionRows(ctx, u)
 				if err != nil {
 					return err
 				}
+				rows := h.FilterRows(all, f)
 				if asJSON {
+					// Whole documents: by _id while few, else one scan.
+					var txs []model.Transaction
+					if len(rows) <= hub.DocLookupMax {
+						txs, err = h.TransactionDocs(ctx, u, rows)
+					} else {
+						txs, err = h.Transactions(ctx, u, f)
+					}
+					if err != nil {
+						return err
+					}
 					return printDocs(e.Out, txs)
 				}
 				t := newTable(e.Out, "DATE", "BANK", "ACCOUNT", "AMOUNT", "CURRENCY", "CATEGORY", "MERCHANT", "STATUS")
-				for _, x := range txs {
+				for _, x := range rows {
 					t.row(x.BookingDate.Format("2006-01-02"), x.TransactionBank, maskNumber(x.TransactionAccountId), x.Amount, x.Currency, x.Category, dash(x.Merchant), x.Status)
 				}
 				return t.flush()
@@ -82,19 +96,34 @@ func canonicalCategory(c string) string {
 
 func (e *env) insightsCmd() *cobra.Command {
 	var user string
-	var recompute, asJSON bool
+	var recompute, rebuild, asJSON bool
 	cmd := &cobra.Command{
 		Use:   "insights",
 		Short: "Show a user's insights: position, loans, cash flow, spending, merchants, recurring payments",
-		Args:  noArgs,
+		Long: `Show a user's insights: position, loans, cash flow, spending, merchants, recurring payments.
+
+The insights are computed when a sync ends and stored; --recompute computes
+them again from the stored data. They are read from the transaction buckets
+(collection transaction_months), which the sync and the import keep; for
+transactions written some other way (by hand, by an older version), add
+--rebuild to build the user's buckets again from the transactions collection
+first (one full scan of it) — the transaction lists read the same buckets.`,
+		Example: "  openfinance insights --user alice\n  openfinance insights --user alice --recompute --rebuild",
+		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if rebuild && !recompute {
+				return bad("--rebuild goes with --recompute: openfinance insights --recompute --rebuild")
+			}
 			return e.withHub(cmd, func(ctx context.Context, h *hub.Hub) error {
 				u, err := e.user(ctx, h.App(), user)
 				if err != nil {
 					return err
 				}
 				get := h.Insights
-				if recompute {
+				switch {
+				case rebuild:
+					get = h.RebuildInsights
+				case recompute:
 					get = h.RecomputeInsights
 				}
 				in, err := get(ctx, u)
@@ -129,6 +158,7 @@ func (e *env) insightsCmd() *cobra.Command {
 	}
 	addUserFlag(cmd, &user)
 	cmd.Flags().BoolVar(&recompute, "recompute", false, "recompute from the stored data first")
+	cmd.Flags().BoolVar(&rebuild, "rebuild", false, "with --recompute: rebuild the transaction buckets from the transactions first (one full scan)")
 	addJSONFlag(cmd, &asJSON)
 	return cmd
 }

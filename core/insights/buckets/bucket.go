@@ -17,10 +17,9 @@ package buckets
 
 import (
 	"fmt"
-	"net/url"
 	"sort"
-	"strconv"
-	"strings"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/openfinance-tui/openfinance/core/model"
 )
@@ -30,18 +29,37 @@ type Key struct {
 	Category, Direction, Merchant, Status string
 }
 
-// Entry is one transaction as its bucket keeps it.
+// Entry is one transaction as its bucket keeps it: its cell and base
+// amount, what the insights sum, and what one row of a transaction list
+// shows, so that a list reads a user's buckets by _id instead of scanning
+// the transactions collection.
 type Entry struct {
 	Key
 	Amount float64 // AmountBase, signed
+	// Doc is the transaction document's _id (imported documents keep the
+	// _id they came with, so it cannot always be derived). It is zero in
+	// an entry of a bucket written before entries carried their row:
+	// such a bucket needs a rebuild to list (see Complete).
+	Doc         bson.ObjectID
+	Booked      int64   // BookingDate, Unix milliseconds
+	Native      float64 // Amount, signed, in Currency
+	Currency    string
+	Description string
 }
 
 // Pending reports whether the transaction was pending when stored.
 func (e Entry) Pending() bool { return e.Status == model.StatusPending }
 
+// Complete reports whether the entry carries its row (see Entry.Doc).
+func (e Entry) Complete() bool { return !e.Doc.IsZero() }
+
 // EntryOf reduces a transaction to its entry.
 func EntryOf(t model.Transaction) Entry {
-	return Entry{Key: Key{Category: t.Category, Direction: t.Direction, Merchant: t.Merchant, Status: t.Status}, Amount: t.AmountBase}
+	return Entry{
+		Key:    Key{Category: t.Category, Direction: t.Direction, Merchant: t.Merchant, Status: t.Status},
+		Amount: t.AmountBase, Doc: t.ID, Booked: t.BookingDate.UnixMilli(), Native: t.Amount,
+		Currency: t.Currency, Description: t.Description,
+	}
 }
 
 // Bucket is one bucket in memory: its transactions by the bank's id.
@@ -106,12 +124,9 @@ func (b *Bucket) ids() []string {
 	return ids
 }
 
-// Entries are packed like the cells (see model.MonthCells): a
-// ";"-separated row of "id cell amount" per transaction, the bank's id
-// query-escaped and the cell an index into the document's Cells.
 // Doc is the bucket's document: the cells summed from the entries (in the
 // order of the transactions' ids, so equal buckets give equal documents)
-// and the entries packed.
+// and the entries packed (see appendEntry).
 func (b *Bucket) Doc() model.TransactionMonth {
 	ids := b.ids()
 	index := map[Key]int{}
@@ -131,25 +146,21 @@ func (b *Bucket) Doc() model.TransactionMonth {
 	for i, k := range keys {
 		cells[i] = model.MonthCell{Category: k.Category, Direction: k.Direction, Merchant: k.Merchant, Status: k.Status}
 	}
-	var packed strings.Builder
+	packed := make([]byte, 0, len(ids)*96)
 	for i, id := range ids {
 		e := b.entries[id]
 		c := index[e.Key]
 		cells[c].Sum += e.Amount
 		cells[c].Count++
 		if i > 0 {
-			packed.WriteByte(';')
+			packed = append(packed, ';')
 		}
-		packed.WriteString(url.QueryEscape(id))
-		packed.WriteByte(' ')
-		packed.WriteString(strconv.Itoa(c))
-		packed.WriteByte(' ')
-		packed.WriteString(strconv.FormatFloat(e.Amount, 'g', -1, 64))
+		packed = appendEntry(packed, id, c, e)
 	}
 	return model.TransactionMonth{
 		ID: model.TxMonthID(b.User, b.BankKey, b.AccountID, b.Month), MonthUser: b.User,
 		BankId: b.BankKey, Bank: b.Bank, AccountId: b.AccountID, MonthKey: b.Month,
-		Count: len(ids), Cells: cells, Entries: packed.String(),
+		Count: len(ids), Cells: cells, Entries: string(packed),
 	}
 }
 
@@ -170,25 +181,9 @@ func less(a, b Key) bool {
 func FromDoc(d model.TransactionMonth) (*Bucket, error) {
 	b := New(d.MonthUser, d.BankId, d.Bank, d.AccountId, d.MonthKey)
 	b.stored = true
-	if d.Entries == "" {
-		return b, nil
-	}
-	for i, row := range strings.Split(d.Entries, ";") {
-		f := strings.Split(row, " ")
-		if len(f) != 3 {
-			return nil, damaged(d, fmt.Sprintf("entry %d has %d fields", i+1, len(f)))
-		}
-		id, err := model.Unescape(f[0])
-		c, err2 := strconv.Atoi(f[1])
-		amt, err3 := strconv.ParseFloat(f[2], 64)
-		if err != nil || err2 != nil || err3 != nil {
-			return nil, damaged(d, fmt.Sprintf("entry %d is not id, cell and amount", i+1))
-		}
-		if c < 0 || c >= len(d.Cells) {
-			return nil, damaged(d, fmt.Sprintf("entry %d points at cell %d of %d", i+1, c, len(d.Cells)))
-		}
-		mc := d.Cells[c]
-		b.entries[id] = Entry{Key: Key{Category: mc.Category, Direction: mc.Direction, Merchant: mc.Merchant, Status: mc.Status}, Amount: amt}
+	err := eachEntry(d, func(id string, e Entry) { b.entries[id] = e })
+	if err != nil {
+		return nil, err
 	}
 	return b, nil
 }

@@ -1,6 +1,8 @@
 package buckets
 
 import (
+	"fmt"
+	"net/url"
 	"reflect"
 	"strings"
 	"testing"
@@ -15,18 +17,27 @@ func TestBucketDocRoundTrips(t *testing.T) {
 	b := New(u, "green-bank", "Green Bank", "ACC 1", "2025-03")
 	food := Key{Category: "Groceries", Direction: "out", Merchant: `Tesco "Metro"`, Status: "Booked"}
 	pay := Key{Category: "Income", Direction: "in", Status: "Pending"}
-	b.Put("tx-2", Entry{Key: food, Amount: -12.5})
-	b.Put("tx-1", Entry{Key: food, Amount: -0.1})
-	b.Put("ünï\tcode", Entry{Key: pay, Amount: 2500})
-	b.Put("tx-3", Entry{Key: food, Amount: -0.2})
+	row := func(i int, desc string) (bson.ObjectID, int64, float64, string, string) {
+		return model.DeterministicID("t", fmt.Sprint(i)), 1741824000000 + int64(i), -11.47 * float64(i), "EUR", desc
+	}
+	full := func(k Key, amt float64, i int, desc string) Entry {
+		e := Entry{Key: k, Amount: amt}
+		e.Doc, e.Booked, e.Native, e.Currency, e.Description = row(i, desc)
+		return e
+	}
+	b.Put("tx-2", full(food, -12.5, 2, "Coffee & cake; 2 × ☕ \"x\" 50%+"))
+	b.Put("tx-1", full(food, -0.1, 1, ""))
+	b.Put("ünï\tcode", full(pay, 2500, 3, "salary\nMarch"))
+	b.Put("tx-3", full(food, -0.2, 4, "gone"))
+	b.Put("old", Entry{Key: pay, Amount: 7}) // as read from a bucket of three-field entries
 	b.Remove("tx-3")
 	d := b.Doc()
-	if d.ID != model.TxMonthID(u, "green-bank", "ACC 1", "2025-03") || d.Count != 3 || d.MonthKey != "2025-03" || d.BankId != "green-bank" {
+	if d.ID != model.TxMonthID(u, "green-bank", "ACC 1", "2025-03") || d.Count != 4 || d.MonthKey != "2025-03" || d.BankId != "green-bank" {
 		t.Fatalf("header %+v", d)
 	}
 	want := model.MonthCells{
 		{Category: "Groceries", Direction: "out", Merchant: `Tesco "Metro"`, Status: "Booked", Sum: -0.1 + -12.5, Count: 2},
-		{Category: "Income", Direction: "in", Status: "Pending", Sum: 2500, Count: 1},
+		{Category: "Income", Direction: "in", Status: "Pending", Sum: 2507, Count: 2},
 	}
 	if !reflect.DeepEqual(d.Cells, want) {
 		t.Fatalf("cells %+v, want %+v", d.Cells, want)
@@ -35,8 +46,10 @@ func TestBucketDocRoundTrips(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if packed, _ := bson.Raw(raw).Lookup("Cells").StringValueOK(); strings.ContainsAny(packed, "\"\\\t\n") {
-		t.Errorf("the packed cells hold a character JSON escapes: %q", packed)
+	for _, f := range []string{"Cells", "Entries"} {
+		if packed, _ := bson.Raw(raw).Lookup(f).StringValueOK(); strings.ContainsAny(packed, "\"\\\t\n") {
+			t.Errorf("the packed %s hold a character JSON escapes: %q", f, packed)
+		}
 	}
 	var stored model.TransactionMonth
 	if err := bson.Unmarshal(raw, &stored); err != nil || !reflect.DeepEqual(stored, d) {
@@ -49,11 +62,48 @@ func TestBucketDocRoundTrips(t *testing.T) {
 	if !reflect.DeepEqual(back.entries, b.entries) || !reflect.DeepEqual(back.Doc(), d) {
 		t.Fatalf("read back %+v, want %+v", back.entries, b.entries)
 	}
-	if e, ok := back.Get("ünï\tcode"); !ok || !e.Pending() || e.Amount != 2500 {
+	if e, ok := back.Get("ünï\tcode"); !ok || !e.Pending() || e.Amount != 2500 || !e.Complete() || e.Description != "salary\nMarch" {
 		t.Errorf("pending entry %+v %v", e, ok)
 	}
-	d.Entries = "a 7 1"
-	if _, err := FromDoc(d); err == nil {
-		t.Error("a damaged bucket was read")
+	if e, ok := back.Get("old"); !ok || e.Complete() || e.Amount != 7 {
+		t.Errorf("an entry without its row came back as %+v %v", e, ok)
+	}
+	for _, bad := range []string{"a 7 1", "a 0", "a 0 1 x", "a 0 1 00 1 1 EUR x", "a 0 1 " + strings.Repeat("0", 24) + " 1 1 EUR x",
+		"a 0 1 " + strings.Repeat("a", 24) + " 1 1 EUR x y", "a 0 1 " + strings.Repeat("a", 24) + " t 1 EUR x"} {
+		d.Entries = bad
+		if _, err := FromDoc(d); err == nil {
+			t.Errorf("a damaged bucket was read: %q", bad)
+		}
+	}
+}
+
+// A bucket written before entries carried their rows (three fields each)
+// still reads: every entry, with its cell and amount, none complete.
+func TestOldBucketReads(t *testing.T) {
+	d := model.TransactionMonth{BankId: "green-bank", AccountId: "G1", MonthKey: "2025-03", Count: 2,
+		Cells:   model.MonthCells{{Category: "Dining", Direction: "out", Status: "Booked", Sum: -3, Count: 2}},
+		Entries: "T%201 0 -1;T2 0 -2"}
+	b, err := FromDoc(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e1, ok1 := b.Get("T 1")
+	e2, ok2 := b.Get("T2")
+	if !ok1 || !ok2 || e1.Amount != -1 || e2.Amount != -2 || e1.Category != "Dining" || e1.Complete() || e2.Complete() {
+		t.Fatalf("read %+v %+v", e1, e2)
+	}
+	if got := b.Doc(); got.Entries != "T+1 0 -1;T2 0 -2" || !reflect.DeepEqual(got.Cells, d.Cells) {
+		t.Fatalf("written back as %q %+v", got.Entries, got.Cells)
+	}
+}
+
+func TestEscapingMatchesQueryEscape(t *testing.T) {
+	for _, s := range []string{"", "plain-id_1.2~", "a b", "Café \"Rouge\"; 50% + tax\n\t/:?&=#", "\x00\xff"} {
+		if got, want := string(appendEscaped(nil, s)), url.QueryEscape(s); got != want {
+			t.Errorf("%q escaped as %q, want %q", s, got, want)
+		}
+		if back, err := model.Unescape(string(appendEscaped(nil, s))); err != nil || back != s {
+			t.Errorf("%q came back as %q (%v)", s, back, err)
+		}
 	}
 }

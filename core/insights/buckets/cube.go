@@ -24,20 +24,9 @@ type Cell struct {
 // user's months and cells, not with the transactions of the user or of
 // anyone else.
 func Cube(ctx context.Context, s *store.Store, u model.UserRef) ([]Cell, error) {
-	if err := Covered(ctx, s); err != nil {
+	ids, err := userBuckets(ctx, s, u)
+	if err != nil || len(ids) == 0 {
 		return nil, err
-	}
-	ix, found, err := readIndex(ctx, s, u)
-	if err == nil && !found && !u.UserId.IsZero() && u.UserName != "" {
-		// Rebuilt from imported documents that name the user only.
-		ix, found, err = readIndex(ctx, s, model.UserRef{UserName: u.UserName})
-	}
-	if err != nil || !found {
-		return nil, err // no index: no transaction of the user was stored
-	}
-	ids := make([]bson.ObjectID, len(ix.Buckets))
-	for i, r := range ix.Buckets {
-		ids[i] = r.ID
 	}
 	rows, err := readEach(ctx, s, ids, func(f bson.D) ([]pipelines.BucketCellsRow, error) {
 		return store.Aggregate[pipelines.BucketCellsRow](ctx, s, model.CollTxMonths, pipelines.BucketCells(f))
@@ -52,4 +41,26 @@ func Cube(ctx context.Context, s *store.Store, u model.UserRef) ([]Cell, error) 
 		}
 	}
 	return cells, nil
+}
+
+// userBuckets lists the _ids of a user's buckets, from the user's index
+// (none: no transaction of the user was stored), after making sure the
+// store's transactions are all in buckets (see Covered).
+func userBuckets(ctx context.Context, s *store.Store, u model.UserRef) ([]bson.ObjectID, error) {
+	if err := Covered(ctx, s); err != nil {
+		return nil, err
+	}
+	ix, found, err := readIndex(ctx, s, u)
+	if err == nil && !found && !u.UserId.IsZero() && u.UserName != "" {
+		// Rebuilt from imported documents that name the user only.
+		ix, found, err = readIndex(ctx, s, model.UserRef{UserName: u.UserName})
+	}
+	if err != nil || !found {
+		return nil, err
+	}
+	ids := make([]bson.ObjectID, len(ix.Buckets))
+	for i, r := range ix.Buckets {
+		ids[i] = r.ID
+	}
+	return ids, nil
 }

@@ -75,7 +75,8 @@ func Rebuild(ctx context.Context, s *store.Store, users []model.UserRef) error {
 		if _, dup := b.entries[txID]; dup {
 			txID += "\x00" + r.ID.Hex() // not the bank's: keep both
 		}
-		b.Put(txID, Entry{Key: Key{Category: r.Category, Direction: r.Direction, Merchant: r.Merchant, Status: r.Status}, Amount: r.AmountBase})
+		b.Put(txID, Entry{Key: Key{Category: r.Category, Direction: r.Direction, Merchant: r.Merchant, Status: r.Status}, Amount: r.AmountBase,
+			Doc: r.ID, Booked: r.BookingDate.UnixMilli(), Native: r.Amount, Currency: r.Currency, Description: r.Description})
 	}
 	if err := cur.Err(); err != nil {
 		return fmt.Errorf("cannot read %s: %w", model.CollTransactions, err)
