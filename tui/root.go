@@ -140,11 +140,11 @@ func (m *Model) signIn(msg common.UserChosenMsg) tea.Cmd {
 		m.state = stateWelcome
 	}
 	m.resize()
-	cmds := make([]tea.Cmd, 0, len(m.panes))
+	cmds := make([]tea.Cmd, 0, len(m.panes)+1)
 	for _, p := range m.panes {
 		cmds = append(cmds, p.Init())
 	}
-	return tea.Batch(cmds...)
+	return tea.Batch(append(cmds, m.setPane(m.active))...)
 }
 
 // signOut returns to the picker (after "erase all my data").
@@ -160,12 +160,21 @@ func (m *Model) signOut() tea.Cmd {
 	return m.picker.Init()
 }
 
-func (m *Model) setPane(i int) {
+// setPane shows pane i; the Cmd is what a pane that loads when shown
+// (common.Shower) starts.
+func (m *Model) setPane(i int) tea.Cmd {
 	if i < 0 || i >= len(m.panes) {
-		return
+		return nil
+	}
+	if s, ok := m.panes[m.active].(common.Shower); ok && i != m.active {
+		s.SetShown(false)
 	}
 	m.active = i
 	m.refreshTabs()
+	if s, ok := m.panes[i].(common.Shower); ok {
+		return s.SetShown(true)
+	}
+	return nil
 }
 
 func (m *Model) globalBindings() []key.Binding {

@@ -42,8 +42,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.key(msg)
 	case tea.MouseClickMsg:
 		if m.state == stateDashboard && msg.Y == 1 && msg.Button == tea.MouseLeft {
-			m.setPane(m.tabBar.Hit(msg.X))
-			return nil
+			return m.setPane(m.tabBar.Hit(msg.X))
 		}
 		return m.current().Update(msg)
 	case common.Envelope:
@@ -70,15 +69,14 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case common.CloseWizardMsg:
 		m.state = stateDashboard
 		if msg.Linked != "" {
-			m.setPane(int(common.Accounts))
+			show := m.setPane(int(common.Accounts))
 			m.status = "Linked " + msg.Linked + "."
-			return m.broadcast(common.DataChangedMsg{})
+			return tea.Batch(show, m.broadcast(common.DataChangedMsg{}))
 		}
 		return nil
 	case common.ShowDashboardMsg:
 		m.state = stateDashboard
-		m.setPane(int(msg.To))
-		return nil
+		return m.setPane(int(msg.To))
 	case consents.UserErasedMsg:
 		cmd := m.signOut()
 		m.status = fmt.Sprintf("Erased every trace of %s: %s.", msg.User, msg.Erased)
@@ -122,14 +120,11 @@ func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
 	if m.state == stateDashboard {
 		switch {
 		case key.Matches(k, km.NextPane):
-			m.setPane((m.active + 1) % len(m.panes))
-			return nil
+			return m.setPane((m.active + 1) % len(m.panes))
 		case key.Matches(k, km.PrevPane):
-			m.setPane((m.active + len(m.panes) - 1) % len(m.panes))
-			return nil
+			return m.setPane((m.active + len(m.panes) - 1) % len(m.panes))
 		case key.Matches(k, km.GoPane):
-			m.setPane(keys.PaneIndex(k.String()))
-			return nil
+			return m.setPane(keys.PaneIndex(k.String()))
 		case key.Matches(k, km.Sync):
 			return m.sync()
 		}

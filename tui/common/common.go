@@ -97,6 +97,16 @@ type Capturer interface {
 	Capturing() bool
 }
 
+// Shower is implemented by panes that load their data only once they are
+// shown (the transactions: a user's whole list), so that a session that
+// never opens them costs nothing. The root tells such a pane when it
+// becomes the shown pane and when another one does.
+type Shower interface {
+	// SetShown says whether the pane is the one shown; on true the Cmd
+	// loads what was never loaded or changed while the pane was hidden.
+	SetShown(shown bool) tea.Cmd
+}
+
 // Pane is a dashboard pane: a Component with a title for the tab bar.
 type Pane interface {
 	Component

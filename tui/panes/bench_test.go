@@ -42,7 +42,7 @@ func benchCommon() *common.Common {
 }
 
 type data struct {
-	txs      []model.Transaction
+	txs      []hub.TxRow
 	accounts []model.ExternalAccount
 	ins      coreins.Insights
 	consents []model.Consent
@@ -59,15 +59,15 @@ func makeData() data {
 		d.accounts = append(d.accounts, model.ExternalAccount{AccountId: fmt.Sprintf("ACC-%04d", i), AccountBank: banks[i%4],
 			AccountType: []string{"Checking", "Savings"}[i%2], AccountBalance: r.Float64() * 20000, AccountCurrency: "USD"})
 	}
-	d.txs = make([]model.Transaction, nTx)
+	d.txs = make([]hub.TxRow, nTx)
 	for i := range d.txs {
 		at := now.Add(-time.Duration(i) * 5 * time.Minute)
 		amt := -r.Float64() * 200
 		if i%25 == 0 {
 			amt = 5000
 		}
-		d.txs[i] = model.Transaction{TransactionId: fmt.Sprint(i), TransactionBank: banks[i%4], TransactionAccountId: d.accounts[i%40].AccountId,
-			BookingDate: at, MonthKey: model.MonthKey(at), Amount: amt, AmountBase: amt, Currency: "USD", BaseCurrency: "USD",
+		d.txs[i] = hub.TxRow{TransactionId: fmt.Sprint(i), TransactionBank: banks[i%4], TransactionAccountId: d.accounts[i%40].AccountId,
+			BookingDate: at, MonthKey: model.MonthKey(at), Amount: amt, AmountBase: amt, Currency: "USD",
 			Merchant: merchants[i%len(merchants)], Category: cats[i%len(cats)], Status: model.StatusBooked}
 	}
 	ins := coreins.Insights{Currency: "USD", Transactions: nTx}

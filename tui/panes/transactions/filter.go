@@ -4,11 +4,11 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/openfinance-tui/openfinance/core/model"
+	"github.com/openfinance-tui/openfinance/core/hub"
 )
 
 // Filter narrows the list. Empty fields match everything; Text matches
-// every word anywhere in merchant, description or category.
+// every word anywhere in merchant, description, category or bank.
 type Filter struct {
 	Bank, Account, Month, Category, Text string
 }
@@ -18,7 +18,7 @@ func (f Filter) Active() bool { return f != Filter{} }
 
 // match reports whether t passes; hay is t's lower-cased searchable text
 // (only consulted when words is not empty).
-func (f Filter) match(t *model.Transaction, words []string, hay func() string) bool {
+func (f Filter) match(t *hub.TxRow, words []string, hay func() string) bool {
 	if f.Bank != "" && t.TransactionBank != f.Bank ||
 		f.Account != "" && t.TransactionAccountId != f.Account ||
 		f.Month != "" && t.MonthKey != f.Month ||
@@ -46,7 +46,7 @@ type index struct {
 
 // apply filters all with f. hay caches each transaction's searchable text,
 // built the first time a text filter needs it.
-func apply(all []model.Transaction, f Filter, hay *[]string) index {
+func apply(all []hub.TxRow, f Filter, hay *[]string) index {
 	words := strings.Fields(strings.ToLower(f.Text))
 	if len(words) > 0 && len(*hay) != len(all) {
 		h := make([]string, len(all))
@@ -78,7 +78,7 @@ type facets struct {
 	accounts                  map[string][]string // per bank
 }
 
-func facetsOf(all []model.Transaction) facets {
+func facetsOf(all []hub.TxRow) facets {
 	banks, months, cats := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	accts := map[string]map[string]bool{}
 	for i := range all {

@@ -5,16 +5,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/openfinance-tui/openfinance/core/hub"
 	"github.com/openfinance-tui/openfinance/core/model"
 )
 
-func txs() []model.Transaction {
+func txs() []hub.TxRow {
 	d := func(m, day int) time.Time { return time.Date(2026, time.Month(m), day, 0, 0, 0, 0, time.UTC) }
-	mk := func(bank, acct string, at time.Time, amt float64, merchant, cat string) model.Transaction {
-		return model.Transaction{TransactionBank: bank, TransactionAccountId: acct, BookingDate: at, MonthKey: model.MonthKey(at),
-			Amount: amt, AmountBase: amt, Merchant: merchant, Category: cat, Currency: "USD", BaseCurrency: "USD"}
+	mk := func(bank, acct string, at time.Time, amt float64, merchant, cat string) hub.TxRow {
+		return hub.TxRow{TransactionBank: bank, TransactionAccountId: acct, BookingDate: at, MonthKey: model.MonthKey(at),
+			Amount: amt, AmountBase: amt, Merchant: merchant, Category: cat, Currency: "USD"}
 	}
-	return []model.Transaction{
+	return []hub.TxRow{
 		mk("Green Bank", "G1", d(3, 10), -12.5, "Blue Bottle Coffee", "Dining"),
 		mk("Green Bank", "G2", d(3, 2), 5000, "Stark Logistics", "Income"),
 		mk("MongoDB Bank", "M1", d(2, 20), -60, "Trader Joe's", "Groceries"),

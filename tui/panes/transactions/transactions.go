@@ -2,6 +2,12 @@
 // renders only the rows on screen, so 100k transactions scroll as fast as
 // ten, filtered by bank (b), account (a), month (m), category (c) and text
 // (/).
+//
+// The list is the user's transaction rows (hub.TransactionRows, read from
+// the transaction buckets by _id), loaded when the pane is first shown
+// and again when the data changes while it is shown (or when it is shown
+// after a change): a session that never opens the pane reads nothing.
+// enter reads the whole transaction by its _id.
 package transactions
 
 import (
@@ -11,6 +17,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/openfinance-tui/openfinance/core/hub"
 	"github.com/openfinance-tui/openfinance/core/model"
@@ -22,9 +29,14 @@ import (
 type Pane struct {
 	c         *common.Common
 	w, h      int
+	shown     bool // the root shows this pane
+	requested bool // a load was started (the rows are wanted)
+	stale     bool // the data changed while the pane was hidden
+	loads     int  // loads started; a result of an older one is dropped
 	loaded    bool
 	err       error
-	all       []model.Transaction
+	base      string // the currency of AmountBase
+	all       []hub.TxRow
 	hay       []string
 	facets    facets
 	filter    Filter
@@ -32,11 +44,27 @@ type Pane struct {
 	win       vlist.Window
 	filtering bool
 	input     textinput.Model
-	detail    bool
+	detail    *detail // the opened transaction; nil = the list
+}
+
+// detail is one opened transaction: its row at once, the whole document
+// once read.
+type detail struct {
+	row hub.TxRow
+	tx  *model.Transaction
+	err error
 }
 
 type loadedMsg struct {
-	txs []model.Transaction
+	load int
+	rows []hub.TxRow
+	base string
+	err  error
+}
+
+type openedMsg struct {
+	id  bson.ObjectID
+	tx  model.Transaction
 	err error
 }
 
@@ -44,31 +72,53 @@ type loadedMsg struct {
 func New(c *common.Common) *Pane {
 	in := textinput.New()
 	in.Prompt = "/ "
-	in.Placeholder = "merchant, description or category; enter keeps it, esc clears"
+	in.Placeholder = "merchant, description, category or bank; enter keeps it, esc clears"
 	return &Pane{c: c, input: in}
 }
 
 // Title implements common.Pane.
 func (p *Pane) Title() string { return "Transactions" }
 
-// Init implements common.Component.
-func (p *Pane) Init() tea.Cmd { return p.load() }
+// Init implements common.Component. Nothing is read before the pane is
+// shown (see SetShown).
+func (p *Pane) Init() tea.Cmd { return nil }
+
+// SetShown implements common.Shower: the first showing, and the first
+// after the data changed, load the rows.
+func (p *Pane) SetShown(shown bool) tea.Cmd {
+	p.shown = shown
+	if shown && (!p.requested || p.stale) {
+		return p.load()
+	}
+	return nil
+}
 
 func (p *Pane) load() tea.Cmd {
-	c := p.c
+	p.requested, p.stale = true, false
+	p.loads++
+	c, n := p.c, p.loads
 	return c.Do(common.Transactions, func(ctx context.Context) tea.Msg {
-		txs, err := c.Hub.Transactions(ctx, c.User, hub.TxFilter{})
+		rows, err := c.Hub.TransactionRows(ctx, c.User)
 		if err != nil {
 			err = fmt.Errorf("cannot read your transactions: %w", err)
 		}
-		return loadedMsg{txs: txs, err: err}
+		return loadedMsg{load: n, rows: rows, base: c.Hub.BaseCurrency(), err: err}
 	})
 }
 
-// Set replaces the transactions (newest first), keeping the filter.
-func (p *Pane) Set(txs []model.Transaction) {
-	p.loaded, p.err, p.all, p.hay = true, nil, txs, nil
-	p.facets = facetsOf(txs)
+func (p *Pane) open(row hub.TxRow) tea.Cmd {
+	p.detail = &detail{row: row}
+	c := p.c
+	return c.Do(common.Transactions, func(ctx context.Context) tea.Msg {
+		tx, err := c.Hub.Transaction(ctx, c.User, row)
+		return openedMsg{id: row.ID, tx: tx, err: err}
+	})
+}
+
+// Set replaces the rows (newest first), keeping the filter.
+func (p *Pane) Set(rows []hub.TxRow) {
+	p.loaded, p.requested, p.err, p.all, p.hay = true, true, nil, rows, nil
+	p.facets = facetsOf(rows)
 	p.refilter()
 }
 
@@ -91,21 +141,42 @@ func (p *Pane) Update(msg tea.Msg) tea.Cmd {
 	km := p.c.Keys
 	switch msg := msg.(type) {
 	case loadedMsg:
+		if msg.load != p.loads {
+			return nil // a newer load is under way
+		}
 		if msg.err != nil {
 			p.loaded, p.err = true, msg.err
 			return common.ErrorCmd(common.Transactions, msg.err)
 		}
-		p.Set(msg.txs)
+		p.base = msg.base
+		p.Set(msg.rows)
+		return nil
+	case openedMsg:
+		d := p.detail
+		if d == nil || d.row.ID != msg.id {
+			return nil // closed meanwhile
+		}
+		if msg.err != nil {
+			d.err = msg.err
+			return common.ErrorCmd(common.Transactions, fmt.Errorf("cannot read that transaction: %w", msg.err))
+		}
+		d.tx = &msg.tx
 		return nil
 	case common.DataChangedMsg:
-		return p.load()
+		switch {
+		case p.shown:
+			return p.load()
+		case p.requested:
+			p.stale = true
+		}
+		return nil
 	}
 	if p.filtering {
 		return p.updateFilter(msg)
 	}
-	if p.detail {
+	if p.detail != nil {
 		if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, km.Back, km.Enter) {
-			p.detail = false
+			p.detail = nil
 		}
 		return nil
 	}
@@ -119,8 +190,10 @@ func (p *Pane) Update(msg tea.Msg) tea.Cmd {
 	f := p.filter
 	switch {
 	case key.Matches(k, km.Enter):
-		p.detail = len(p.ix.rows) > 0
-		return nil
+		if len(p.ix.rows) == 0 {
+			return nil
+		}
+		return p.open(p.all[p.ix.rows[p.win.Cursor]])
 	case key.Matches(k, km.Filter):
 		p.filtering = true
 		p.input.SetValue(f.Text)
@@ -183,7 +256,7 @@ func (p *Pane) ShortHelp() []key.Binding {
 	switch {
 	case p.filtering:
 		return []key.Binding{km.Enter, km.Back}
-	case p.detail:
+	case p.detail != nil:
 		return []key.Binding{km.Back}
 	}
 	return []key.Binding{km.Filter, km.FilterBank, km.FilterAccount, km.FilterMonth, km.FilterCategory, km.ClearFilter}

@@ -26,7 +26,7 @@ func (p *Pane) View() string {
 		return p.c.Loading(p.w, p.h)
 	case p.err != nil:
 		return p.c.Failed(p.w, p.h, "your transactions")
-	case p.detail:
+	case p.detail != nil:
 		return p.detailView()
 	}
 	st := p.c.Styles
@@ -97,9 +97,9 @@ func (p *Pane) filterLine() string {
 
 func (p *Pane) summaryLine() string {
 	st := p.c.Styles
-	base := "USD"
-	if len(p.all) > 0 && p.all[0].BaseCurrency != "" {
-		base = p.all[0].BaseCurrency
+	base := p.base
+	if base == "" {
+		base = "USD"
 	}
 	n := len(p.ix.rows)
 	pos := ""
@@ -111,36 +111,48 @@ func (p *Pane) summaryLine() string {
 		st.Warn.Render("out "+common.Money(p.ix.out, base))
 }
 
+// detailView shows the opened transaction: its row at once, everything
+// else (value date, bank-specific fields) once the document is read.
 func (p *Pane) detailView() string {
 	st := p.c.Styles
-	t := p.all[p.ix.rows[p.win.Cursor]]
+	d := p.detail
+	r := d.row
 	var b strings.Builder
-	b.WriteString(p.c.Badge(t.TransactionBank) + " " + st.Title.Render(common.Money(t.Amount, t.Currency)) + "\n\n")
+	b.WriteString(p.c.Badge(r.TransactionBank) + " " + st.Title.Render(common.Money(r.Amount, r.Currency)) + "\n\n")
 	kv := func(k, v string) {
 		if v != "" {
 			b.WriteString(st.Muted.Render(common.Fit(k, 18)) + " " + v + "\n")
 		}
 	}
-	kv("Booked", t.BookingDate.Format("Mon 2 Jan 2006"))
-	if t.ValueDate != nil {
-		kv("Value date", t.ValueDate.Format("2 Jan 2006"))
+	kv("Booked", r.BookingDate.Format("Mon 2 Jan 2006"))
+	if d.tx != nil && d.tx.ValueDate != nil {
+		kv("Value date", d.tx.ValueDate.Format("2 Jan 2006"))
 	}
-	kv("Merchant", t.Merchant)
-	kv("Description", t.Description)
-	kv("Category", t.Category)
-	kv("Account", t.TransactionAccountId)
-	kv("Status", t.Status)
-	kv("In "+t.BaseCurrency, common.Amount(t.AmountBase))
-	kv("Transaction id", t.TransactionId)
-	if len(t.Extra) > 0 {
-		keys := make([]string, 0, len(t.Extra))
-		for k := range t.Extra {
+	kv("Merchant", r.Merchant)
+	kv("Description", r.Description)
+	kv("Category", r.Category)
+	kv("Account", r.TransactionAccountId)
+	kv("Status", r.Status)
+	base := p.base
+	if d.tx != nil && d.tx.BaseCurrency != "" {
+		base = d.tx.BaseCurrency
+	}
+	kv("In "+base, common.Amount(r.AmountBase))
+	kv("Transaction id", r.TransactionId)
+	switch {
+	case d.err != nil:
+		b.WriteString("\n" + st.Muted.Render("The rest of this transaction could not be read.") + "\n")
+	case d.tx == nil:
+		b.WriteString("\n" + st.Muted.Render("Reading the rest of this transaction…") + "\n")
+	case len(d.tx.Extra) > 0:
+		keys := make([]string, 0, len(d.tx.Extra))
+		for k := range d.tx.Extra {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
 		b.WriteString("\n" + st.Subtitle.Render("Bank-specific fields") + "\n")
 		for _, k := range keys {
-			kv(k, fmt.Sprint(t.Extra[k]))
+			kv(k, fmt.Sprint(d.tx.Extra[k]))
 		}
 	}
 	b.WriteString("\n" + st.Muted.Render("esc back to the list"))
