@@ -10,7 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+
 	"github.com/openfinance-tui/openfinance/cmd/openfinance/bench"
+	"github.com/openfinance-tui/openfinance/core/app"
+	"github.com/openfinance-tui/openfinance/core/model"
+	"github.com/openfinance-tui/openfinance/core/store"
 	"github.com/openfinance-tui/openfinance/mockbank"
 )
 
@@ -49,8 +54,9 @@ func TestTinyPresetReportsEveryBudget(t *testing.T) {
 		t.Errorf("transactions: %+v", r.Data)
 	}
 	// The measurements behind the budgets.
-	if g := r.Ingest; g.Transactions != r.Data.Transactions || g.SyncTxPerSec <= 0 || g.RawTxPerSec <= 0 || g.RawBatches < 4 || g.Ratio <= 0 ||
-		g.RawDocs != g.Transactions || g.RawIndexes < 1 {
+	if g := r.Ingest; g.Transactions != r.Data.Transactions || g.DataSetTxPerSec <= 0 || g.SyncTxPerSec <= 0 || g.RawTxPerSec <= 0 ||
+		g.RawBatches < 4 || g.Ratio <= 0 || g.RawDocs != r.Data.HeavyTx || g.RawIndexes < 1 ||
+		g.Pairs != 1 || len(g.SyncRuns) != 1 || len(g.RawRuns) != 1 || len(g.PairRatios) != 1 {
 		t.Errorf("ingest: %+v", g)
 	}
 	if in := r.Insights; in.Transactions != r.Data.HeavyTx || in.RecomputeMS <= 0 || in.ScanMS <= 0 || in.ReadMS <= 0 || len(in.RecomputeRun) != 1 {
@@ -115,9 +121,25 @@ func TestTinyPresetReportsEveryBudget(t *testing.T) {
 	if n := countBudgetObjects(doc); n != len(want) {
 		t.Errorf("%d objects carry a budget key, want %d", n, len(want))
 	}
-	// The data directory was the caller's: kept, with the store in it.
-	if _, err := os.Stat(cfg.DataDir); err != nil {
-		t.Errorf("data dir: %v", err)
+	// The data directory was the caller's: kept, with the store in it,
+	// and the ingest pairs left it as they found it: the data set's
+	// transactions back in place, no throwaway user's documents.
+	a, err := app.Open(ctx, app.Config{DataDir: cfg.DataDir})
+	if err != nil {
+		t.Fatalf("data dir: %v", err)
+	}
+	defer a.Close(context.Background())
+	if n, err := a.Store.C(model.CollTransactions).CountDocuments(ctx, bson.D{}); err != nil || int(n) != r.Data.Transactions {
+		t.Errorf("%d transactions stored after the bench (%v), want the data set's %d", n, err, r.Data.Transactions)
+	}
+	if names, err := a.Store.DB().ListCollectionNames(ctx, bson.D{{Key: "name", Value: bson.D{{Key: "$regex", Value: "bench"}}}}); err != nil || len(names) > 0 {
+		t.Errorf("collections left by the bench: %v (%v)", names, err)
+	}
+	for _, coll := range store.UserCollections() {
+		f := store.UserFilters(model.UserRef{UserName: "bench-ingest-1"})[coll]
+		if n, err := a.Store.C(coll).CountDocuments(ctx, f); err != nil || n != 0 {
+			t.Errorf("%s holds %d documents of the throwaway user (%v)", coll, n, err)
+		}
 	}
 }
 

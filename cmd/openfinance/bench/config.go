@@ -46,6 +46,9 @@ type Preset struct {
 	// Runs is how many times each cheap-enough measurement is repeated
 	// (the report keeps the median).
 	Runs int
+	// IngestPairs is how many sync/raw InsertMany pairs the ingest ratio
+	// is the median of (see measureIngest); 0 = Runs.
+	IngestPairs int
 }
 
 // heavySize is one customer with two accounts at each of the four banks:
@@ -58,13 +61,13 @@ func heavySize() mockbank.Size {
 func Presets() []Preset {
 	return []Preset{
 		// Only the 10k user: quick enough for the acceptance check.
-		{Name: "small", Heavy: heavySize(), Sessions: 10, Runs: 3},
+		{Name: "small", Heavy: heavySize(), Sessions: 10, Runs: 3, IngestPairs: 5},
 		// 10k + one user with 4 × 10 × 2,250 = 90k: 100k in all.
 		{Name: "medium", Heavy: heavySize(), Bulk: mockbank.Size{Customers: 1, AccountsPerCustomer: 10, TxPerAccount: 2250, Months: 12},
-			Sessions: 50, Runs: 3},
+			Sessions: 50, Runs: 3, IngestPairs: 5},
 		// 10k + ten users of 4 × 10 × 2,475 = 99k: about 1M in all.
 		{Name: "large", Heavy: heavySize(), Bulk: mockbank.Size{Customers: 10, AccountsPerCustomer: 10, TxPerAccount: 2475, Months: 12},
-			Sessions: 100, Runs: 3},
+			Sessions: 100, Runs: 3, IngestPairs: 5},
 	}
 }
 
@@ -117,6 +120,9 @@ func (c Config) Validate() error {
 	if c.Runs < 1 || c.Runs > 100 {
 		return fmt.Errorf("the number of runs must be between 1 and 100, not %d", c.Runs)
 	}
+	if c.IngestPairs < 0 || c.IngestPairs > 100 {
+		return fmt.Errorf("the number of ingest pairs must be between 0 (as many as runs) and 100, not %d", c.IngestPairs)
+	}
 	for _, s := range []mockbank.Size{c.Heavy, c.Bulk} {
 		if err := s.Validate(); err != nil {
 			return err
@@ -132,6 +138,14 @@ func (c Config) Validate() error {
 		return fmt.Errorf("the heavy user needs at least one transaction per account")
 	}
 	return nil
+}
+
+// ingestPairs is how many sync/raw pairs measureIngest runs.
+func (c Config) ingestPairs() int {
+	if c.IngestPairs > 0 {
+		return c.IngestPairs
+	}
+	return c.Runs
 }
 
 // Nominal is the number of transactions the sizes ask for in all.

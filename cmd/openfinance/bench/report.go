@@ -37,26 +37,36 @@ type DataReport struct {
 	BanksPerUser int     `json:"banks_per_user"`
 }
 
-// Ingest compares the sync with the engine's floor.
+// Ingest compares the sync with the engine's floor (see measureIngest
+// for the method).
 type Ingest struct {
+	// Transactions is the data set: what syncAll stored for every user.
 	Transactions int `json:"transactions"`
-	// SyncSeconds is the banks' part of every sync: hub.Sync minus the
-	// insights recompute it ends with (timed right after it).
-	SyncSeconds  float64   `json:"sync_seconds"`
-	SyncTxPerSec float64   `json:"sync_tx_per_s"`      // median of SyncRuns
-	SyncRuns     []float64 `json:"sync_runs_tx_per_s"` // the whole data set, then throwaway 10k users
+	// SyncSeconds is the banks' part of the data set's syncs: hub.Sync
+	// minus the insights recompute it ends with (timed right after it).
+	SyncSeconds     float64 `json:"sync_seconds"`
+	DataSetTxPerSec float64 `json:"data_set_sync_tx_per_s"`
 	// SyncWithInsightsSeconds is the whole of every hub.Sync, including
 	// the insights recomputed at its end.
 	SyncWithInsightsSeconds float64 `json:"sync_with_insights_seconds"`
-	// RawSeconds is Transactions at the median raw rate; RawRuns are the
-	// runs' own times.
-	RawSeconds  float64   `json:"raw_insert_seconds"`
-	RawRuns     []float64 `json:"raw_insert_runs_seconds"`
-	RawTxPerSec float64   `json:"raw_insert_tx_per_s"`
-	RawDocs     int       `json:"raw_insert_documents"` // the synced ones, at most 50k
-	RawBatches  int       `json:"raw_insert_batches"`
-	RawIndexes  int       `json:"raw_insert_indexes"` // secondary indexes, as on transactions
-	Ratio       float64   `json:"ratio"`
+
+	// Pairs is how many sync/raw pairs ran, each run into an empty
+	// transactions collection with the store's indexes.
+	Pairs int `json:"pairs"`
+	// SyncTxPerSec and RawTxPerSec are the medians of SyncRuns and
+	// RawRuns, the pairs' rates; Ratio is theirs, PairRatios each pair's.
+	SyncTxPerSec float64   `json:"sync_tx_per_s"`
+	SyncRuns     []float64 `json:"sync_runs_tx_per_s"`
+	RawTxPerSec  float64   `json:"raw_insert_tx_per_s"`
+	RawRuns      []float64 `json:"raw_insert_runs_tx_per_s"`
+	// RawSeconds is Transactions at the median raw rate.
+	RawSeconds float64 `json:"raw_insert_seconds"`
+	RawDocs    int     `json:"raw_insert_documents"` // one throwaway sync's
+	RawBatches int     `json:"raw_insert_batches"`
+	RawIndexes int     `json:"raw_insert_indexes"` // secondary indexes of the transactions
+	Ratio      float64 `json:"ratio"`
+	// PairRatios is each pair's sync rate over its raw rate (the spread).
+	PairRatios []float64 `json:"pair_ratios"`
 }
 
 // Insights times the insights of the 10k user.
@@ -142,8 +152,7 @@ func atLeast(name string, v float64, unit string, budget float64, note string) B
 func (r *Report) budgets() {
 	in, t := r.Insights, r.TUI
 	r.Budgets = []Budget{
-		atLeast("ingest_vs_raw_insert", r.Ingest.Ratio, "ratio", 0.7,
-			fmt.Sprintf("sync %.0f tx/s vs raw InsertMany %.0f tx/s on the same store", r.Ingest.SyncTxPerSec, r.Ingest.RawTxPerSec)),
+		atLeast("ingest_vs_raw_insert", r.Ingest.Ratio, "ratio", 0.7, r.Ingest.note()),
 		atMost("insights_recompute", in.RecomputeMS, "ms", 1000,
 			fmt.Sprintf("all insights of a user with %d transactions (%s)", in.Transactions, r.Store)),
 		atMost("insights_recompute_vs_scan", in.RecomputeVsScan, "x", 3,
@@ -168,6 +177,13 @@ func (r *Report) budgets() {
 	}
 }
 
+// note says how the ingest ratio was measured and how much it spread.
+func (g Ingest) note() string {
+	return fmt.Sprintf("sync %s vs raw InsertMany %s tx/s: medians of %d interleaved pairs (a fresh user's sync of %s transactions, "+
+		"then the same documents inserted raw), each run into the same store's transactions collection, empty, with its indexes; pair ratios %s",
+		count(int(g.SyncTxPerSec)), count(int(g.RawTxPerSec)), g.Pairs, count(g.RawDocs), spread(g.PairRatios))
+}
+
 // Failed counts the budgets that failed.
 func (r *Report) Failed() int {
 	n := 0
@@ -190,10 +206,13 @@ func (r *Report) WriteTable(w io.Writer) error {
 	row := func(cells ...string) { fmt.Fprintln(tw, strings.Join(cells, "\t")) }
 	row("SECTION", "MEASUREMENT", "VALUE")
 	g := r.Ingest
-	row("ingest", "sync, banks' part (hub.Sync)", fmt.Sprintf("%s tx/s  (%s tx in %.2f s; runs %s tx/s)", count(int(g.SyncTxPerSec)), count(g.Transactions), g.SyncSeconds, runs(g.SyncRuns)))
-	row("ingest", "sync incl. insights at its end", fmt.Sprintf("%.2f s", g.SyncWithInsightsSeconds))
-	row("ingest", "raw unordered InsertMany, same docs", fmt.Sprintf("%s tx/s  (%s docs in %d batches, %d indexes; runs %s s)", count(int(g.RawTxPerSec)), count(g.RawDocs), g.RawBatches, g.RawIndexes, runs1(g.RawRuns)))
-	row("ingest", "sync / raw", fmt.Sprintf("%.2f", g.Ratio))
+	row("ingest", "data set sync, banks' part (hub.Sync)", fmt.Sprintf("%s tx/s  (%s tx in %.2f s)", count(int(g.DataSetTxPerSec)), count(g.Transactions), g.SyncSeconds))
+	row("ingest", "data set sync incl. insights at its end", fmt.Sprintf("%.2f s", g.SyncWithInsightsSeconds))
+	row("ingest", fmt.Sprintf("sync of a fresh user (median of %d)", g.Pairs), fmt.Sprintf("%s tx/s  (runs %s tx/s)", count(int(g.SyncTxPerSec)), runs(g.SyncRuns)))
+	row("ingest", fmt.Sprintf("raw unordered InsertMany, same docs (median of %d)", g.Pairs),
+		fmt.Sprintf("%s tx/s  (%s docs in %d batches, %d indexes; runs %s tx/s)",
+			count(int(g.RawTxPerSec)), count(g.RawDocs), g.RawBatches, g.RawIndexes, runs(g.RawRuns)))
+	row("ingest", "sync / raw", fmt.Sprintf("%.2f  (pairs %s)", g.Ratio, spread(g.PairRatios)))
 	in := r.Insights
 	row("insights", fmt.Sprintf("recompute all (%s, %s tx)", in.User, count(in.Transactions)), fmt.Sprintf("%.1f ms  (runs %s)", in.RecomputeMS, runs(in.RecomputeRun)))
 	row("insights", "one full scan of the user's transactions", fmt.Sprintf("%.1f ms  (runs %s)", in.ScanMS, runs(in.ScanRuns)))
@@ -246,10 +265,10 @@ func runs(v []float64) string {
 	return strings.Join(parts, ", ")
 }
 
-func runs1(v []float64) string {
+func runs2(v []float64) string {
 	parts := make([]string, len(v))
 	for i, x := range v {
-		parts[i] = fmt.Sprintf("%.1f", x)
+		parts[i] = fmt.Sprintf("%.2f", x)
 	}
 	return strings.Join(parts, ", ")
 }

@@ -35,7 +35,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}{
 		{"link", 10 * time.Minute, w.createAndLink},
 		{"sync", 3 * time.Hour, w.syncAll},
-		{"raw insert", time.Hour, w.rawInsert},
+		{"ingest", time.Hour, w.measureIngest},
 		{"insights", time.Hour, w.measureInsights},
 		{"first frame", 30 * time.Minute, w.measureFirstFrame},
 		{"panes", time.Hour, w.measurePanes},

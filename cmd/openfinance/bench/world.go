@@ -28,9 +28,6 @@ type world struct {
 	heavy   *hub.Hub
 	bulk    *hub.Hub // nil without bulk customers
 	users   []*benchUser
-	// rawIndexes is how many secondary indexes the raw floor's scratch
-	// collection got from the transactions collection.
-	rawIndexes int
 }
 
 // benchUser is one app user and the customer they link at every bank.
