@@ -54,7 +54,7 @@ type Ingest struct {
 	// transactions collection with the store's indexes.
 	Pairs int `json:"pairs"`
 	// SyncTxPerSec and RawTxPerSec are the medians of SyncRuns and
-	// RawRuns, the pairs' rates; Ratio is theirs, PairRatios each pair's.
+	// RawRuns, the pairs' rates.
 	SyncTxPerSec float64   `json:"sync_tx_per_s"`
 	SyncRuns     []float64 `json:"sync_runs_tx_per_s"`
 	RawTxPerSec  float64   `json:"raw_insert_tx_per_s"`
@@ -64,8 +64,9 @@ type Ingest struct {
 	RawDocs    int     `json:"raw_insert_documents"` // one throwaway sync's
 	RawBatches int     `json:"raw_insert_batches"`
 	RawIndexes int     `json:"raw_insert_indexes"` // secondary indexes of the transactions
-	Ratio      float64 `json:"ratio"`
-	// PairRatios is each pair's sync rate over its raw rate (the spread).
+	// Ratio is the median of PairRatios, each pair's sync rate over its
+	// raw rate.
+	Ratio      float64   `json:"ratio"`
 	PairRatios []float64 `json:"pair_ratios"`
 }
 
@@ -116,7 +117,8 @@ type PaneView struct {
 type SSH struct {
 	Sessions int `json:"sessions"`
 	Up       int `json:"up"` // showed their first screen and stayed open
-	// Failure is why one of the sessions that were not up failed.
+	// Failure is why the sessions that were not up failed, with counts
+	// ("2 × the server closed the session, saying …; 1 × …").
 	Failure      string  `json:"failure,omitempty"`
 	HeapBeforeMB float64 `json:"heap_before_mb"`
 	HeapAfterMB  float64 `json:"heap_after_mb"`
@@ -173,15 +175,15 @@ func (r *Report) budgets() {
 		// Sessions that never got a screen cost nothing and serve nobody.
 		b := &r.Budgets[len(r.Budgets)-1]
 		b.Pass = false
-		b.Note = fmt.Sprintf("only %d of %d SSH sessions came up; one of the others: %s", s.Up, s.Sessions, s.Failure)
+		b.Note = fmt.Sprintf("only %d of %d SSH sessions came up; the others: %s", s.Up, s.Sessions, s.Failure)
 	}
 }
 
 // note says how the ingest ratio was measured and how much it spread.
 func (g Ingest) note() string {
-	return fmt.Sprintf("sync %s vs raw InsertMany %s tx/s: medians of %d interleaved pairs (a fresh user's sync of %s transactions, "+
-		"then the same documents inserted raw), each run into the same store's transactions collection, empty, with its indexes; pair ratios %s",
-		count(int(g.SyncTxPerSec)), count(int(g.RawTxPerSec)), g.Pairs, count(g.RawDocs), spread(g.PairRatios))
+	return fmt.Sprintf("median of %d pair ratios %s; each pair a fresh user's sync of %s transactions and a raw InsertMany of the same documents, "+
+		"back to back (ABBA order), each run into the same store's transactions collection, empty, with its indexes; median rates: sync %s, raw %s tx/s",
+		g.Pairs, spread(g.PairRatios), count(g.RawDocs), count(int(g.SyncTxPerSec)), count(int(g.RawTxPerSec)))
 }
 
 // Failed counts the budgets that failed.
@@ -212,7 +214,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 	row("ingest", fmt.Sprintf("raw unordered InsertMany, same docs (median of %d)", g.Pairs),
 		fmt.Sprintf("%s tx/s  (%s docs in %d batches, %d indexes; runs %s tx/s)",
 			count(int(g.RawTxPerSec)), count(g.RawDocs), g.RawBatches, g.RawIndexes, runs(g.RawRuns)))
-	row("ingest", "sync / raw", fmt.Sprintf("%.2f  (pairs %s)", g.Ratio, spread(g.PairRatios)))
+	row("ingest", fmt.Sprintf("sync / raw (median of %d pair ratios)", g.Pairs), fmt.Sprintf("%.2f  (pairs %s)", g.Ratio, spread(g.PairRatios)))
 	in := r.Insights
 	row("insights", fmt.Sprintf("recompute all (%s, %s tx)", in.User, count(in.Transactions)), fmt.Sprintf("%.1f ms  (runs %s)", in.RecomputeMS, runs(in.RecomputeRun)))
 	row("insights", "one full scan of the user's transactions", fmt.Sprintf("%.1f ms  (runs %s)", in.ScanMS, runs(in.ScanRuns)))

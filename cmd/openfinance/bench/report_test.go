@@ -13,7 +13,7 @@ func TestBudgetVerdicts(t *testing.T) {
 	r.Insights = Insights{RecomputeMS: 1000, RecomputeVsScan: 3.01, ReadMS: 19.99, ScanMS: 10}
 	r.TUI.Panes = []PaneView{{Pane: "Overview", MedianMS: 2}, {Pane: "Transactions", MedianMS: 2.001}}
 	r.TUI.FirstFrame.MS = 1001
-	r.SSH = SSH{Sessions: 10, Up: 9, PerSessionMB: 1, Failure: "the server closed the session"}
+	r.SSH = SSH{Sessions: 10, Up: 9, PerSessionMB: 1, Failure: "1 × the server closed the session"}
 	r.budgets()
 	want := map[string]bool{
 		"ingest_vs_raw_insert": false, "insights_recompute": true, "insights_recompute_vs_scan": false,
@@ -28,7 +28,7 @@ func TestBudgetVerdicts(t *testing.T) {
 			t.Errorf("%s: pass %v, want %v (%+v)", b.Name, b.Pass, p, b)
 		}
 	}
-	if last := r.Budgets[len(r.Budgets)-1]; !strings.Contains(last.Note, "only 9 of 10 SSH sessions came up; one of the others: the server closed") {
+	if last := r.Budgets[len(r.Budgets)-1]; !strings.Contains(last.Note, "only 9 of 10 SSH sessions came up; the others: 1 × the server closed") {
 		t.Errorf("ssh note: %q", last.Note)
 	}
 	if r.Failed() != 5 {
