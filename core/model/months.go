@@ -29,10 +29,13 @@ type TransactionMonth struct {
 	// stored packed (see MonthCells).
 	Cells MonthCells `bson:"Cells"`
 	// Entries are the bucket's transactions packed into one string (the
-	// bank's id, the cell and the amount of each; see
-	// core/insights/buckets), what a later sync needs to tell new
-	// transactions from stored ones and to move pending ones. One string,
-	// because the embedded engine decodes every stored value on each read.
+	// bank's id, the cell and the amount of each, and what a list's row
+	// shows: the document's _id, booking time, amount, currency and
+	// description; see core/insights/buckets): what a later sync needs to
+	// tell new transactions from stored ones and to move pending ones, and
+	// what a transaction list reads instead of the transactions. One
+	// string, because the embedded engine decodes every stored value on
+	// each read.
 	Entries string `bson:"Entries"`
 }
 

@@ -2,7 +2,7 @@
 // transaction_months): per user, bank, account and month, the cells of the
 // insights' transaction cube (base-currency sum and count per category,
 // direction, merchant and status) and, packed, the transactions they were
-// computed from.
+// computed from, each with what one row of a transaction list shows.
 //
 // It is the Bucket and Computed patterns applied to what the embedded
 // engine makes expensive: FerretDB v1 decodes every stored document of a
@@ -10,9 +10,10 @@
 // recomputing a user's insights from 10k transaction documents took
 // seconds. The sync writes each bucket with the transactions it stores
 // (Tracker), recomputing reads the user's buckets by _id through the user's
-// index (Cube), and Rebuild makes them from the transactions collection for
-// data that did not come through the sync (an import, a store from before
-// the buckets, a repair on demand).
+// index (Cube), lists read them the same way (Rows), and Rebuild makes
+// them from the transactions collection for data that did not come through
+// the sync (an import, a store from before the buckets, a repair on
+// demand).
 package buckets
 
 import (

@@ -107,3 +107,31 @@ func TestEscapingMatchesQueryEscape(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkBucketDoc is what writing and reading one bucket of a busy
+// month (400 transactions) costs in Go: the sync encodes every bucket it
+// changed, a list decodes every bucket of the user.
+func BenchmarkBucketDoc(b *testing.B) {
+	u := model.UserRef{UserName: "ann", UserId: model.DemoUserID("ann")}
+	bk := New(u, "green-bank", "Green Bank", "ACC 1", "2025-03")
+	for i := range 400 {
+		k := Key{Category: []string{"Groceries", "Dining", "Transport"}[i%3], Direction: "out", Merchant: []string{"Trader Joe's", "Blue Bottle", "Uber"}[i%3], Status: "Booked"}
+		bk.Put(fmt.Sprintf("ACC1-20250301-%03d", i), Entry{Key: k, Amount: -float64(i) / 7, Doc: model.DeterministicID("t", fmt.Sprint(i)),
+			Booked: 1740787200000 + int64(i)*60000, Native: -float64(i) / 7, Currency: "USD", Description: "Card payment at " + k.Merchant})
+	}
+	d := bk.Doc()
+	b.Run("encode", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = bk.Doc()
+		}
+	})
+	b.Run("decode", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := FromDoc(d); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
