@@ -132,8 +132,10 @@ func (sc Scope) newProduct(id string) model.ExternalProduct {
 }
 
 // newTx builds a transaction with its computed fields (month key, base
-// amount, direction).
-func (sc Scope) newTx(accountID, txID string, booked time.Time, amount float64, cur, category, resource string) (model.Transaction, error) {
+// amount, direction). extra is what the adapter keeps of the bank's own
+// fields (it may be nil); the bank's category is added to it when it
+// differs from the common one.
+func (sc Scope) newTx(accountID, txID string, booked time.Time, amount float64, cur, category, resource string, extra bson.M) (model.Transaction, error) {
 	if txID == "" {
 		return model.Transaction{}, fmt.Errorf("%s: a transaction of account %s has no id", resource, accountID)
 	}
@@ -158,9 +160,10 @@ func (sc Scope) newTx(accountID, txID string, booked time.Time, amount float64, 
 		TransactionUser: sc.User, BookingDate: booked.UTC(), Amount: amount, Currency: cur,
 		AmountBase: baseAmt, BaseCurrency: sc.base(), MonthKey: model.MonthKey(booked), Direction: dir,
 		Category: NormalizeCategory(category), Status: model.StatusBooked, Lineage: sc.lineage(txID),
+		Extra: extra,
 	}
 	if raw := trimmed(category); raw != "" && raw != t.Category {
-		t.Extra = bson.M{"BankCategory": raw}
+		putExtra(&t.Extra, "BankCategory", raw)
 	}
 	return t, nil
 }

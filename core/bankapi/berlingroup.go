@@ -118,6 +118,16 @@ func (berlin) DeleteConsent(ctx context.Context, c *Client, id string) error {
 	return deleteConsent(ctx, c, id)
 }
 
+// berlinTxPage is one page of an account's transactions.
+type berlinTxPage struct {
+	Account      map[string]any `json:"account"`
+	Transactions struct {
+		Booked  objects     `json:"booked"`
+		Pending objects     `json:"pending"`
+		Links   berlinLinks `json:"_links"`
+	} `json:"transactions"`
+}
+
 type berlinLinks struct {
 	Next struct {
 		Href string `json:"href"`
@@ -130,13 +140,17 @@ func (berlin) Fetch(ctx context.Context, k *Conn, sc Scope, sink Sink) error {
 	var accs []model.ExternalAccount
 	if sc.canAccounts() {
 		var list struct {
-			Accounts []map[string]any `json:"accounts"`
+			Accounts objects `json:"accounts"`
 		}
 		u := fmt.Sprintf("%s/accounts?withBalance=%t", root, sc.canBalances())
 		if err := k.GetJSON(ctx, Call{Resource: "accounts", URL: u}, &list); err != nil {
 			return err
 		}
-		for i, raw := range list.Accounts {
+		for i, e := range list.Accounts {
+			raw, err := asObject(e)
+			if err != nil {
+				return &DecodeError{Bank: sc.Bank.Name, Resource: "accounts", Err: err}
+			}
 			id, _ := raw["resourceId"].(string)
 			if sc.canBalances() && raw["balances"] == nil && id != "" {
 				// Not inline: ask the account's balances resource.
@@ -146,6 +160,9 @@ func (berlin) Fetch(ctx context.Context, k *Conn, sc Scope, sink Sink) error {
 				res := "balances of account " + id
 				if err := k.GetJSON(ctx, Call{Resource: res, URL: root + "/accounts/" + url.PathEscape(id) + "/balances"}, &b); err != nil {
 					return err
+				}
+				if raw == nil {
+					raw = map[string]any{}
 				}
 				raw["balances"] = b.Balances
 				sink.Progress("balances", i+1, len(list.Accounts), i+1, false)
@@ -163,13 +180,17 @@ func (berlin) Fetch(ctx context.Context, k *Conn, sc Scope, sink Sink) error {
 	}
 	if sc.canProducts() {
 		var list struct {
-			Loans []map[string]any `json:"loans"`
+			Loans objects `json:"loans"`
 		}
 		if err := k.GetJSON(ctx, Call{Resource: "loans", URL: root + "/loans"}, &list); err != nil {
 			return err
 		}
 		ps := make([]model.ExternalProduct, 0, len(list.Loans))
-		for _, raw := range list.Loans {
+		for _, e := range list.Loans {
+			raw, err := asObject(e)
+			if err != nil {
+				return &DecodeError{Bank: sc.Bank.Name, Resource: "loans", Err: err}
+			}
 			p, err := MapBerlinLoan(sc, raw)
 			if err != nil {
 				return &DecodeError{Bank: sc.Bank.Name, Resource: "loans", Err: err}
@@ -199,24 +220,21 @@ func (berlin) Fetch(ctx context.Context, k *Conn, sc Scope, sink Sink) error {
 			if n > maxPages {
 				return &DecodeError{Bank: sc.Bank.Name, Resource: res, Err: fmt.Errorf("more than %d pages", maxPages)}
 			}
-			var page struct {
-				Account      map[string]any `json:"account"`
-				Transactions struct {
-					Booked  []map[string]any `json:"booked"`
-					Pending []map[string]any `json:"pending"`
-					Links   berlinLinks      `json:"_links"`
-				} `json:"transactions"`
-			}
+			var page berlinTxPage
 			if err := k.GetJSON(ctx, Call{Resource: res, Page: n, URL: next}, &page); err != nil {
 				return err
 			}
 			iban, _ := page.Account["iban"].(string)
 			txs := make([]model.Transaction, 0, len(page.Transactions.Booked)+len(page.Transactions.Pending))
 			for _, group := range []struct {
-				raws   []map[string]any
+				raws   objects
 				status string
 			}{{page.Transactions.Booked, model.StatusBooked}, {page.Transactions.Pending, model.StatusPending}} {
-				for _, raw := range group.raws {
+				for _, e := range group.raws {
+					raw, err := asObject(e)
+					if err != nil {
+						return &DecodeError{Bank: sc.Bank.Name, Resource: res, Err: err}
+					}
 					t, err := MapBerlinTransaction(sc, a.AccountId, iban, group.status, raw)
 					if err != nil {
 						return &DecodeError{Bank: sc.Bank.Name, Resource: res, Err: err}

@@ -137,7 +137,7 @@ func MapBerlinTransaction(sc Scope, accountID, iban, status string, raw map[stri
 	if booked.IsZero() {
 		booked = value
 	}
-	t, err := sc.newTx(accountID, id, booked, amt, cur, category, "transactions")
+	t, err := sc.newTx(accountID, id, booked, amt, cur, category, "transactions", f.rest(txFields))
 	if err != nil {
 		return model.Transaction{}, err
 	}
@@ -149,15 +149,10 @@ func MapBerlinTransaction(sc Scope, accountID, iban, status string, raw map[stri
 		t.Merchant = debtor
 	}
 	t.Description, t.Status = remit, status
-	extra := f.rest(txFields)
-	for k, v := range t.Extra {
-		putExtra(&extra, k, v)
-	}
-	putExtra(&extra, "remittanceInformationUnstructured", remit)
-	putExtra(&extra, "merchantCategoryCode", mcc)
-	putExtra(&extra, "creditorName", creditor)
-	putExtra(&extra, "debtorName", debtor)
-	putExtra(&extra, "iban", iban)
-	t.Extra = extra
+	putExtra(&t.Extra, "remittanceInformationUnstructured", remit)
+	putExtra(&t.Extra, "merchantCategoryCode", mcc)
+	putExtra(&t.Extra, "creditorName", creditor)
+	putExtra(&t.Extra, "debtorName", debtor)
+	putExtra(&t.Extra, "iban", iban)
 	return t, nil
 }

@@ -2,6 +2,7 @@ package bankapi
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -208,4 +209,22 @@ func FuzzConsentResponse(f *testing.F) {
 		_, _ = parseBerlinConsent("X", data)
 		_, _ = ParseMetadata(data)
 	})
+}
+
+// A page's lists decode as lists of any (see objects): an object is an
+// object, null an empty one, and anything else is refused by name.
+func TestListsOfObjects(t *testing.T) {
+	var p originalPage
+	if err := json.Unmarshal([]byte(`{"Transactions":[{"TransactionId":"T1"},null,3]}`), &p); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := asObject(p.Transactions[0]); err != nil || m["TransactionId"] != "T1" {
+		t.Errorf("object: %v, %v", m, err)
+	}
+	if m, err := asObject(p.Transactions[1]); err != nil || len(m) != 0 {
+		t.Errorf("null: %v, %v", m, err)
+	}
+	if _, err := asObject(p.Transactions[2]); err == nil || !strings.Contains(err.Error(), "holds a float64") {
+		t.Errorf("number: %v", err)
+	}
 }

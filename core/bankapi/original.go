@@ -87,11 +87,11 @@ func deleteConsent(ctx context.Context, c *Client, id string) error {
 
 // originalPage is one page of any original-style list.
 type originalPage struct {
-	Accounts     []map[string]any `json:"Accounts"`
-	Products     []map[string]any `json:"Products"`
-	Transactions []map[string]any `json:"Transactions"`
-	Page         int              `json:"Page"`
-	TotalPages   int              `json:"TotalPages"`
+	Accounts     objects `json:"Accounts"`
+	Products     objects `json:"Products"`
+	Transactions objects `json:"Transactions"`
+	Page         int     `json:"Page"`
+	TotalPages   int     `json:"TotalPages"`
 }
 
 func (original) Fetch(ctx context.Context, k *Conn, sc Scope, sink Sink) error {
@@ -100,7 +100,11 @@ func (original) Fetch(ctx context.Context, k *Conn, sc Scope, sink Sink) error {
 	if sc.canAccounts() {
 		err := walkPages(ctx, k, "accounts", func(n int) string { return fmt.Sprintf("%s/accounts?page=%d", base, n) },
 			func(p originalPage) (int, error) {
-				for _, raw := range p.Accounts {
+				for _, e := range p.Accounts {
+					raw, err := asObject(e)
+					if err != nil {
+						return 0, &DecodeError{Bank: sc.Bank.Name, Resource: "accounts", Err: err}
+					}
 					a, err := MapOriginalAccount(sc, raw)
 					if err != nil {
 						return 0, &DecodeError{Bank: sc.Bank.Name, Resource: "accounts", Err: err}
@@ -122,7 +126,11 @@ func (original) Fetch(ctx context.Context, k *Conn, sc Scope, sink Sink) error {
 		var ps []model.ExternalProduct
 		err := walkPages(ctx, k, "products", func(n int) string { return fmt.Sprintf("%s/products?page=%d", base, n) },
 			func(p originalPage) (int, error) {
-				for _, raw := range p.Products {
+				for _, e := range p.Products {
+					raw, err := asObject(e)
+					if err != nil {
+						return 0, &DecodeError{Bank: sc.Bank.Name, Resource: "products", Err: err}
+					}
 					x, err := MapOriginalProduct(sc, raw)
 					if err != nil {
 						return 0, &DecodeError{Bank: sc.Bank.Name, Resource: "products", Err: err}
@@ -150,7 +158,11 @@ func (original) Fetch(ctx context.Context, k *Conn, sc Scope, sink Sink) error {
 		}
 		err := walkPages(ctx, k, res, pageURL, func(p originalPage) (int, error) {
 			txs := make([]model.Transaction, 0, len(p.Transactions))
-			for _, raw := range p.Transactions {
+			for _, e := range p.Transactions {
+				raw, err := asObject(e)
+				if err != nil {
+					return 0, &DecodeError{Bank: sc.Bank.Name, Resource: res, Err: err}
+				}
 				t, err := MapOriginalTransaction(sc, a.AccountId, raw)
 				if err != nil {
 					return 0, &DecodeError{Bank: sc.Bank.Name, Resource: res, Err: err}
@@ -290,7 +302,7 @@ func MapOriginalTransaction(sc Scope, accountID string, raw map[string]any) (mod
 	if booked.IsZero() && status == model.StatusPending {
 		booked = value
 	}
-	t, err := sc.newTx(accountID, id, booked, amount, cur, category, "transactions")
+	t, err := sc.newTx(accountID, id, booked, amount, cur, category, "transactions", f.rest(txFields))
 	if err != nil {
 		return model.Transaction{}, err
 	}
@@ -299,11 +311,6 @@ func MapOriginalTransaction(sc Scope, accountID string, raw map[string]any) (mod
 	}
 	t.Merchant, t.Description = merchant, desc
 	t.Status = txStatus(status)
-	extra := f.rest(txFields)
-	for k, v := range t.Extra {
-		putExtra(&extra, k, v)
-	}
-	t.Extra = extra
 	return t, nil
 }
 

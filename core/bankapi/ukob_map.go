@@ -190,7 +190,7 @@ func MapUKOBTransaction(sc Scope, accountID string, raw map[string]any) (model.T
 	if booked.IsZero() && strings.EqualFold(status, model.StatusPending) {
 		booked = value
 	}
-	t, err := sc.newTx(accountID, id, booked, amt, cur, category, "transactions")
+	t, err := sc.newTx(accountID, id, booked, amt, cur, category, "transactions", f.rest(txFields))
 	if err != nil {
 		return model.Transaction{}, err
 	}
@@ -198,13 +198,8 @@ func MapUKOBTransaction(sc Scope, accountID string, raw map[string]any) (model.T
 		t.ValueDate = &value
 	}
 	t.Merchant, t.Description, t.Status = merchant, info, txStatus(status)
-	extra := f.rest(txFields)
-	for k, v := range t.Extra {
-		putExtra(&extra, k, v)
-	}
-	putExtra(&extra, "TransactionReference", ref)
-	putExtra(&extra, "MerchantCategoryCode", mcc)
-	putExtra(&extra, "TransactionCodeIssuer", issuer)
-	t.Extra = extra
+	putExtra(&t.Extra, "TransactionReference", ref)
+	putExtra(&t.Extra, "MerchantCategoryCode", mcc)
+	putExtra(&t.Extra, "TransactionCodeIssuer", issuer)
 	return t, nil
 }

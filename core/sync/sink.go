@@ -79,6 +79,9 @@ func (k *storeSink) Transactions(ctx context.Context, acc model.ExternalAccount,
 		e, stored := k.tr.Stored(t)
 		switch {
 		case !stored:
+			if k.fresh == nil {
+				k.fresh = make([]model.Transaction, 0, insertBatch+len(txs))
+			}
 			k.fresh = append(k.fresh, t)
 		case e.Pending() || t.Status == model.StatusPending:
 			replace = append(replace, t) // may have changed: booked, amount settled
@@ -117,10 +120,12 @@ func (k *storeSink) writeFresh(ctx context.Context) error {
 		return nil
 	}
 	fresh, acc := k.fresh, k.freshAcc
-	k.fresh = nil
+	// The next batch reuses the array: nothing keeps fresh once this
+	// returns (the tracker and the replace copy what they keep).
+	defer func() { k.fresh = fresh[:0] }()
 	docs := make([]any, len(fresh))
-	for i, t := range fresh {
-		docs[i] = t
+	for i := range fresh {
+		docs[i] = &fresh[i] // encoded as is, without a copy per document
 	}
 	res, dups, err := k.s.InsertNewDups(ctx, model.CollTransactions, docs)
 	k.inserted += res.Inserted
