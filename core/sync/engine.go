@@ -40,6 +40,8 @@ type Engine struct {
 	// indexMu serializes the writes of the user's bucket index by the
 	// banks syncing at once (read, merge, write).
 	indexMu gosync.Mutex
+	// bookTimeout replaces bookkeepingTimeout in tests.
+	bookTimeout time.Duration
 }
 
 func (e *Engine) lockIndex() func() {
@@ -90,6 +92,19 @@ var ErrConsentExpired = errors.New("the consent has expired")
 // ErrConsentInactive is wrapped when a consent is revoked, rejected or
 // waiting: no call is made.
 var ErrConsentInactive = errors.New("the consent is not active")
+
+// bookkeepingTimeout bounds the writes that record a sync (state, audit,
+// the last gathered transactions and buckets), whatever became of ctx.
+const bookkeepingTimeout = 15 * time.Second
+
+// bookkeeping is the context of those writes: ctx's values, not its end.
+func (e *Engine) bookkeeping(ctx context.Context) (context.Context, context.CancelFunc) {
+	d := e.bookTimeout
+	if d <= 0 {
+		d = bookkeepingTimeout
+	}
+	return context.WithTimeout(context.WithoutCancel(ctx), d)
+}
 
 func (e *Engine) now() time.Time {
 	if e.Now == nil {
@@ -156,8 +171,8 @@ func (e *Engine) One(ctx context.Context, u model.UserRef, t Target, rates fx.Ra
 	now := e.now()
 	// Bookkeeping must land even when ctx was cancelled (a killed sync
 	// still records that it failed).
-	bctx, bcancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
-	defer bcancel()
+	bctx, bcancel := e.bookkeeping(ctx)
+	defer func() { bcancel() }()
 	if c.Status == model.ConsentAuthorised && !now.Before(c.ExpiresAt) {
 		e.markExpired(bctx, u, c, now)
 		c.Status = model.ConsentExpired
@@ -188,6 +203,11 @@ func (e *Engine) One(ctx context.Context, u model.UserRef, t Target, rates fx.Ra
 	if err == nil {
 		_, err = sink.dropVanishedPending(ctx)
 	}
+	// What follows the fetch gets a deadline of its own: a bank with a
+	// long history (90k transactions take half a minute) used to spend the
+	// one given at the start, and the end of its sync was never recorded.
+	bcancel()
+	bctx, bcancel = e.bookkeeping(ctx)
 	if sink != nil {
 		// Even after a failure: the buckets must hold what was stored.
 		if ferr := sink.flush(bctx); ferr != nil && err == nil {

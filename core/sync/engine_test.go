@@ -354,3 +354,26 @@ func TestBanksSyncConcurrentlyAndFailAlone(t *testing.T) {
 		t.Fatal("no progress reported")
 	}
 }
+
+// A sync that outlasts the bookkeeping deadline still records its end (a
+// bank with 90k transactions takes half a minute): the writes after the
+// fetch get a deadline of their own.
+func TestLongSyncStillRecordsItsEnd(t *testing.T) {
+	r, fb := newRig(t), newFakeBank(t)
+	banksync.SetBookkeepingTimeout(r.eng, time.Second)
+	tg := r.link(t, fb.bank(), clock.AddDate(0, 3, 0))
+	fb.set(func(fb *fakeBank) { fb.onData = func(int) { time.Sleep(150 * time.Millisecond) } })
+	start := time.Now()
+	if rep := r.run(storetest.Ctx(t), tg); rep.Err != nil || rep.New != 90 {
+		t.Fatalf("sync: %+v", rep)
+	}
+	if took := time.Since(start); took < time.Second {
+		t.Fatalf("the sync took %s, not longer than the bookkeeping deadline: the test shows nothing", took)
+	}
+	if c := r.consent(t, tg.Consent.ID); c.LastSync == nil || c.LastSync.State != model.SyncOK {
+		t.Fatalf("last sync %+v, want ok", c.LastSync)
+	}
+	if n := len(r.audit(t, model.AuditSyncFinished)); n != 1 {
+		t.Fatalf("%d sync.finished audit events, want 1", n)
+	}
+}
